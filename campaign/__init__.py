@@ -1,0 +1,63 @@
+"""The petition site. create_app() is the one factory; wsgi.py and the tests call it."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import i18n
+from .config import DefaultConfig, from_environment
+from .extensions import babel, csrf, db, limiter, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    app.config.update(from_environment())
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "campaign.sqlite3")
+
+    i18n.check_configuration(app)
+    app.url_map.converters["lang"] = i18n.make_language_converter(app.config["LANGUAGES"])
+    if app.config["PROXY_FIX"]:
+        # Only as many X-Forwarded-For hops as there are proxies we run; the rest is client-controlled.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
+    from .campaigns import register_campaigns
+    from .site import register_site
+    from .templating import register_template_helpers
+
+    register_site(app)
+    register_campaigns(app)
+    register_template_helpers(app)
+    return app
+
+
+def _tune_sqlite(engine):
+    """WAL lets readers and one writer work at once; a busy timeout queues writers instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

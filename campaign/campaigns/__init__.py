@@ -1,0 +1,13 @@
+"""The campaigns this site runs: one small module each, registered as its own blueprint."""
+from . import congress, unhcr, xi
+
+CAMPAIGN_MODULES = (congress, xi, unhcr)
+
+
+def definitions():
+    return [module.definition for module in CAMPAIGN_MODULES]
+
+
+def register_campaigns(app):
+    for module in CAMPAIGN_MODULES:
+        app.register_blueprint(module.blueprint)

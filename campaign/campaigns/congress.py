@@ -1,0 +1,244 @@
+"""Campaign `congress` (seed 000): a letter to every member of Congress, delivered by hand in mid-July.
+
+Fixes to the seed text (obvious slips only):
+- "Cosponsors: (4" → 4 cosponsors (a missing parenthesis).
+- "H.R. 958  118th Congress" → "H.R.958 — 118th Congress" like the other bills.
+- "02/9/2023" → 02/09/2023 (dates are now data, rendered per locale).
+- "the ongoing suffering to the North Korea people" → "the ongoing suffering of the North Korean people".
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date, lazy_gettext as _l, lazy_pgettext, ngettext, pgettext
+from wtforms import ValidationError
+
+from ..districts import NotADistrict, UnknownDistrict, parse_district
+from ..i18n import current_language
+from ..petitions.blueprint import make_petition_blueprint
+from ..petitions.definition import CampaignDefinition, ConsentAnswer
+from ..petitions.forms import SignatureForm, city_field, consent_box, email_field, us_state_field
+from ..petitions.validation import PlainText, Required, UsZip, strip_text
+from ..places import us_states
+from .common import coalition_name
+from wtforms import StringField
+
+FOLLOW_UP_WORDING = "congress-follow-up-2026-11"
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    name: object  # lazy: the member's name in the page's language
+    chamber: str  # sen or rep
+    party: str  # R or D
+    state: str
+    district: int | None = None
+
+
+@dataclass(frozen=True)
+class Bill:
+    number: str
+    title: object
+    sponsor: Sponsor
+    introduced: date
+    congress: int
+    years: tuple
+    committee: str
+    cosponsors: int
+    referred: date | None = None  # latest action: referred to the committee on this date
+
+    @property
+    def chamber(self):
+        return self.sponsor.chamber
+
+    @property
+    def number_and_congress(self):
+        # Translators: e.g. "S.584 — 118th Congress (2023–2024)". %(number)s is the bill number; keep it. %(congress)s is the number of the Congress (118).
+        return pgettext("bill", "%(number)s — %(congress)sth Congress (%(first_year)s–%(last_year)s)") % {
+            "number": self.number, "congress": self.congress,
+            "first_year": self.years[0], "last_year": self.years[1]}
+
+    @property
+    def sponsor_line(self):
+        sponsor = self.sponsor
+        values = {"name": sponsor.name, "state": us_states()[sponsor.state].name(current_language()),
+                  "district": sponsor.district, "date": format_date(self.introduced, "long")}
+        return SPONSOR_LINES[(sponsor.chamber, sponsor.party)] % values
+
+    @property
+    def cosponsors_line(self):
+        return ngettext("%(num)s cosponsor", "%(num)s cosponsors", self.cosponsors)
+
+    @property
+    def committee_name(self):
+        return COMMITTEES[self.committee]
+
+    @property
+    def latest_action(self):
+        if self.referred is None:
+            return None
+        # Translators: Latest action on a bill. %(date)s is a date; %(committee)s a committee name such as "House Committee on Foreign Affairs".
+        return pgettext("bill", "%(date)s: referred to the %(committee)s.") % {
+            "date": format_date(self.referred, "long"), "committee": self.committee_name}
+
+
+# Translators: How a bill's sponsor is described. %(name)s is a senator's name, %(state)s a U.S. state, %(date)s the date the bill was introduced.
+SPONSOR_LINES = {
+    ("sen", "R"): lazy_pgettext("bill", "Sen. %(name)s, Republican of %(state)s; introduced %(date)s"),
+    ("sen", "D"): lazy_pgettext("bill", "Sen. %(name)s, Democrat of %(state)s; introduced %(date)s"),
+    ("rep", "R"): lazy_pgettext(
+        "bill", "Rep. %(name)s, Republican of %(state)s, district %(district)s; introduced %(date)s"),
+    ("rep", "D"): lazy_pgettext(
+        "bill", "Rep. %(name)s, Democrat of %(state)s, district %(district)s; introduced %(date)s"),
+}
+
+COMMITTEES = {
+    "SSFR": lazy_pgettext("committee", "Senate Committee on Foreign Relations"),
+    "HSFA": lazy_pgettext("committee", "House Committee on Foreign Affairs"),
+}
+
+# Translators: Name of a member of Congress who sponsored a bill in the letter.
+RUBIO = Sponsor(lazy_pgettext("person", "Marco Rubio"), "sen", "R", "FL")
+# Translators: Name of a member of Congress who sponsored a bill in the letter.
+SULLIVAN = Sponsor(lazy_pgettext("person", "Dan Sullivan"), "sen", "R", "AK")
+# Translators: Name of a member of Congress who sponsored bills in the letter (a Korean American; use her established name).
+YOUNG_KIM = Sponsor(lazy_pgettext("person", "Young Kim"), "rep", "R", "CA", 40)
+# Translators: Name of a member of Congress who sponsored a bill in the letter (a Korean American; use her established name).
+MICHELLE_STEEL = Sponsor(lazy_pgettext("person", "Michelle Steel"), "rep", "R", "CA", 39)
+
+# Translators: Title of a U.S. bill (S.584 and H.R.3012). Use the name by which your language's press refers to it.
+REAUTHORIZATION_ACT = lazy_pgettext("bill title", "North Korean Human Rights Reauthorization Act of 2023")
+
+BILLS = (
+    Bill("S.584", REAUTHORIZATION_ACT, RUBIO, date(2023, 3, 1), 118, (2023, 2024), "SSFR", 3),
+    Bill("S.Res.186",
+         # Translators: Title of Senate resolution S.Res.186.
+         lazy_pgettext("bill title", "A resolution seeking justice for the Japanese citizens abducted by North Korea."),
+         SULLIVAN, date(2023, 5, 1), 118, (2023, 2024), "SSFR", 2),
+    Bill("H.R.3012", REAUTHORIZATION_ACT, YOUNG_KIM, date(2023, 4, 28), 118, (2023, 2024), "HSFA", 1,
+         referred=date(2023, 4, 28)),
+    Bill("H.Res.126",
+         # Translators: Title of House resolution H.Res.126.
+         lazy_pgettext("bill title", "Encouraging reunions of divided Korean-American families."),
+         YOUNG_KIM, date(2023, 2, 14), 118, (2023, 2024), "HSFA", 17),
+    Bill("H.R.958",
+         # Translators: Title of House bill H.R.958.
+         lazy_pgettext("bill title", "To require certain reports and briefings relating to North Korea."),
+         MICHELLE_STEEL, date(2023, 2, 9), 118, (2023, 2024), "HSFA", 4, referred=date(2023, 2, 9)),
+)
+
+
+def bills_by_chamber():
+    headings = {
+        "sen": pgettext("letter:congress", "Introduced in the U.S. Senate:"),
+        "rep": pgettext("letter:congress", "Introduced in the House of Representatives:"),
+    }
+    return [{"heading": headings[chamber], "bills": [b for b in BILLS if b.chamber == chamber]}
+            for chamber in ("sen", "rep")]
+
+
+def letter_facts(state):
+    return {
+        "nkfc": coalition_name(),
+        # Translators: The Korean Church Coalition, which delivers the letters in Washington.
+        "kcc": pgettext("organisation", "Korean Church Coalition (KCC)"),
+        # Translators: Fills "Dear Hon. %(member)s:" on the web page, where no single member is addressed.
+        "member": pgettext("letter:congress", "Member of Congress"),
+        # Translators: The U.S. President's surname as in "the Biden administration".
+        "biden": pgettext("person", "Biden"),
+        # Translators: Author of the quotation that closes the letter to Congress.
+        "mlk": pgettext("person", "Martin Luther King, Jr."),
+    }
+
+
+class CongressSignatureForm(SignatureForm):
+    address_or_district = StringField(
+        lazy_pgettext("form field", "Street address or congressional district"),
+        description=_l("Your street address lets us find your congressional district. If you prefer, "
+                       "enter your district instead, for example CA-40."),
+        validators=[Required(_l("Please enter your street address or your congressional district.")),
+                    PlainText(200)],
+        filters=[strip_text],
+        render_kw={"autocomplete": "street-address", "maxlength": 200},
+    )
+    city = city_field()
+    state = us_state_field()
+    zip_code = StringField(
+        lazy_pgettext("form field", "ZIP code"),
+        validators=[Required(_l("Please enter your ZIP code.")), PlainText(10), UsZip()],
+        filters=[strip_text],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 10},
+    )
+    email = email_field(required=False, description=_l(
+        "Please enter your email address if you would like more information about our organization "
+        "and to receive follow-up emails regarding this petition."))
+    follow_up = consent_box(
+        _l("Send me more information about the North Korea Freedom Coalition and follow-up emails "
+           "about this petition."))
+
+    def typed_district(self):
+        try:
+            return parse_district(self.address_or_district.data)
+        except (NotADistrict, UnknownDistrict):
+            return None
+
+    def validate_address_or_district(self, field):
+        try:
+            district = parse_district(field.data)
+        except NotADistrict:
+            if len(field.data) < 5:
+                raise ValidationError(_l("Please enter your full street address, or your district such as CA-40."))
+            return
+        except UnknownDistrict:
+            raise ValidationError(
+                _l("%(district)s is not a congressional district. Please check the state and number.",
+                   district=field.data.upper()))
+        if self.state.data and district.state != self.state.data:
+            raise ValidationError(_l("District %(district)s is not in the state you chose.", district=district.label))
+
+    def validate_email(self, field):
+        if self.follow_up.data and not field.data:
+            raise ValidationError(_l("Please enter your email address to receive follow-up emails."))
+
+
+def identity(form):
+    return (form.first_name.data, form.last_name.data, form.zip_code.data[:5])
+
+
+def signature_values(form):
+    district = form.typed_district()
+    zip_code = form.zip_code.data.replace("-", "")
+    return {
+        "first_name": form.first_name.data,
+        "last_name": form.last_name.data,
+        "street_address": None if district else form.address_or_district.data,
+        "district": str(district) if district else None,
+        "city": form.city.data,
+        "region": form.state.data,
+        "postal_code": zip_code[:5] + ("-" + zip_code[5:] if len(zip_code) > 5 else ""),
+        "country": "US",
+        # Kept only with consent to follow-up emails: it is not needed to count a person once here.
+        "email": form.email.data if form.follow_up.data and form.email.data else None,
+    }
+
+
+def consents(form):
+    return [ConsentAnswer("follow_up_email", "yes" if form.follow_up.data and form.email.data else "no",
+                          FOLLOW_UP_WORDING)]
+
+
+definition = CampaignDefinition(
+    slug="congress",
+    title=lazy_pgettext("campaign title", "Urging Action for Human Rights in North Korea"),
+    summary=_l("A letter to every member of the U.S. Congress in support of bipartisan North Korean human "
+               "rights bills, delivered by hand in Washington in mid-July."),
+    recipient=_l("Every member of the U.S. Congress"),
+    form_class=CongressSignatureForm,
+    identity=identity,
+    signature_values=signature_values,
+    consents=consents,
+    facts=letter_facts,
+    letter_context=lambda: {"bills_by_chamber": bills_by_chamber()},
+    goal=1000,
+)
+
+blueprint = make_petition_blueprint(definition)

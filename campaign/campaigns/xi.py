@@ -1,0 +1,94 @@
+"""Campaign `xi` (seed 001, delivery plan from seed 002): a letter to President Xi Jinping, handed in
+at embassies of the People's Republic of China on Human Rights Day (December 10).
+
+Fixes to the seed text (obvious slips only):
+- "United Nations High Commission for Refugees (UNHRC)" → "(UNHCR)": UNHRC is the Human Rights
+  Council; the letter means the refugee agency, as its next sentence says.
+- "Kim Jong Un" / "Kim Jong-Un" are written one way (the placeholder %(leader)s).
+- "People's" with a straight apostrophe in two places → "People’s" like the rest of the letter.
+"""
+from datetime import date
+
+from flask_babel import format_date, lazy_gettext as _l, lazy_pgettext, pgettext
+from wtforms import StringField
+
+from ..petitions.blueprint import make_petition_blueprint
+from ..petitions.definition import CampaignDefinition, ConsentAnswer
+from ..petitions.forms import SignatureForm, choice_field, city_field, country_field, email_field
+from ..petitions.validation import PlainText, Required, strip_text
+from .common import coalition_name, kim_jong_un, xi_jinping
+
+# Bump when the wording of the email-use question or its choices changes: stored with each answer.
+EMAIL_USE_WORDING = "xi-email-use-2026-11"
+
+EMAIL_USE_CHOICES = [
+    ("count_only", _l("Only to make sure my signature is counted once")),
+    ("petition_updates", _l("Also to send me news about this petition")),
+    ("coalition_news", _l("Also to send me news about this petition and the work of the North Korea Freedom Coalition")),
+]
+
+
+class XiSignatureForm(SignatureForm):
+    city = city_field()
+    region = StringField(
+        lazy_pgettext("form field", "State or province"),
+        validators=[Required(_l("Please enter your state or province.")), PlainText(100)],
+        filters=[strip_text],
+        render_kw={"autocomplete": "address-level1", "maxlength": 100},
+    )
+    country = country_field()
+    email = email_field(required=True)
+    email_use = choice_field(
+        _l("How may we use your email address?"),
+        EMAIL_USE_CHOICES,
+        _l("Please choose how we may use your email address."),
+    )
+
+
+def letter_facts(state):
+    return {
+        "xi": xi_jinping(),
+        "kim": kim_jong_un(),
+        "nkfc": coalition_name(),
+        # Translators: The student who started this petition. Korean: 박나연; Chinese: keep the romanised name unless she has a known Chinese form.
+        "park": pgettext("person", "Na-Yeon Park"),
+        "deadline": format_date(state.deadline, "long") if state.deadline else "",
+        "accession_date": format_date(date(1982, 9, 24), "long"),
+        # Translators: The treaty's official name in your language (UN treaty collection).
+        "convention": pgettext("treaty", "1951 Convention Relating to the Status of Refugees"),
+        # Translators: Follows "signed the 1951 Convention ... and its"; the official name of the 1967 Protocol.
+        "protocol": pgettext("treaty", "1967 Protocol"),
+        # Translators: The UN body that reported in February 2014; its official name in your language.
+        "coi": pgettext("organisation", "UN Commission of Inquiry on Human Rights in the DPRK (COI)"),
+        # Translators: Month and year when the COI published its report.
+        "coi_report_date": format_date(date(2014, 2, 1), "MMMM y"),
+        # Translators: The UN refugee agency's full name with its abbreviation.
+        "unhcr_full": pgettext("organisation", "United Nations High Commissioner for Refugees (UNHCR)"),
+    }
+
+
+def xi_deadline(config):
+    return date.fromisoformat(config["XI_DEADLINE"])
+
+
+definition = CampaignDefinition(
+    slug="xi",
+    title=lazy_pgettext("campaign title", "Petition to Xi Jinping to Stop Repatriating North Korean Refugees!"),
+    summary=_l("A letter to President Xi Jinping, delivered through embassies of the People’s Republic of "
+               "China on Human Rights Day, asking China to stop sending North Korean refugees back."),
+    recipient=_l("President Xi Jinping, through embassies of the People’s Republic of China"),
+    form_class=XiSignatureForm,
+    identity=lambda form: (form.email.data,),
+    signature_values=lambda form: {
+        "first_name": form.first_name.data, "last_name": form.last_name.data, "city": form.city.data,
+        "region": form.region.data, "country": form.country.data, "email": form.email.data,
+    },
+    consents=lambda form: [ConsentAnswer("email_use", form.email_use.data, EMAIL_USE_WORDING)],
+    facts=letter_facts,
+    goal=10000,
+    deadline=xi_deadline,
+    # The embassies receive the letter in English and in Simplified Chinese.
+    delivered_languages=("en", "zh-Hans"),
+)
+
+blueprint = make_petition_blueprint(definition)

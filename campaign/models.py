@@ -1,0 +1,108 @@
+"""Database models. The schema changes only through migrations (migrations/)."""
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(db.TypeDecorator):
+    """A timestamp stored in UTC and returned timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: timestamps must carry a timezone")
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Signature(db.Model):
+    """One person's signature of one campaign. Only what the campaign's form asks is stored."""
+
+    __tablename__ = "signature"
+    __table_args__ = (
+        # One person counts once per campaign; concurrent repeats collide here, not in Python.
+        UniqueConstraint("campaign", "identity_key", name="uq_signature_campaign_identity"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    # SHA-256 of the normalised identity (email, or name + ZIP): equal for the same person.
+    identity_key: Mapped[str] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    # Congressional district as STATE-NN, "00" for an at-large seat or delegate (e.g. CA-40, AK-00).
+    district: Mapped[str | None] = mapped_column(String(5))
+    city: Mapped[str | None] = mapped_column(String(100))
+    # U.S. state code for congress; free text state or province elsewhere.
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    locale: Mapped[str] = mapped_column(String(16))  # BCP 47 tag of the page signed on
+    source: Mapped[str] = mapped_column(String(16), default="web")  # web, later: paper, import
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    consents: Mapped[list["Consent"]] = relationship(back_populates="signature", cascade="all, delete-orphan")
+
+
+class Consent(db.Model):
+    """An answer a signer gave about the use of their data, with the wording version they saw."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))  # e.g. email_use, updates
+    choice: Mapped[str] = mapped_column(String(32))  # e.g. count_only, petition_updates, yes
+    wording_version: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    signature: Mapped[Signature] = relationship(back_populates="consents")
+
+
+class CampaignSettings(db.Model):
+    """What organisers may change about a campaign; absent columns mean the definition's default."""
+
+    __tablename__ = "campaign_settings"
+
+    campaign: Mapped[str] = mapped_column(String(32), primary_key=True)
+    closed: Mapped[bool | None] = mapped_column(Boolean)
+    goal: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SignatureCounter(db.Model):
+    """Running count of signatures, split into shards so concurrent signers rarely wait on one row.
+
+    Incremented in the same transaction as the signature row, so it is exact; a page sums at
+    most COUNTER_SHARDS small rows instead of counting the signature table.
+    """
+
+    __tablename__ = "signature_counter"
+
+    campaign: Mapped[str] = mapped_column(String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+COUNTER_SHARDS = 8

@@ -1,0 +1,1 @@
+"""The machinery every campaign shares: definition, forms, signing, counting, blueprint factory."""

@@ -1,0 +1,65 @@
+"""One blueprint factory for every campaign: sign page, thanks page and live count."""
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..extensions import csrf, limiter
+from .counting import campaign_state
+from .signing import record_signature
+
+
+def sign_rate_limit():
+    return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def make_petition_blueprint(definition):
+    blueprint = Blueprint(definition.slug, __name__, url_prefix=f"/<lang:lang>/{definition.slug}")
+    blueprint.petition = definition
+
+    @blueprint.url_value_preprocessor
+    def take_language(endpoint, values):
+        g.lang = values.pop("lang")
+
+    @blueprint.url_defaults
+    def add_language(endpoint, values):
+        values.setdefault("lang", g.get("lang"))
+
+    def render_sign_page(form, state, status=200, notice=None):
+        return render_template("petitions/sign.html", petition=definition, state=state, form=form,
+                               notice=notice), status
+
+    @blueprint.get("/")
+    def sign():
+        return render_sign_page(definition.form_class(), campaign_state(definition))
+
+    # The form validates its own CSRF token, so an expired token re-shows what was typed
+    # with a message instead of the blanket 400 of the global CSRF check.
+    @blueprint.post("/")
+    @csrf.exempt
+    @limiter.limit(sign_rate_limit, scope=f"sign:{definition.slug}")
+    def submit():
+        state = campaign_state(definition)
+        form = definition.form_class()
+        if state.closed:
+            return render_sign_page(form, state, status=403,
+                                    notice=_("This petition is closed and no longer accepts signatures."))
+        if not form.validate_on_submit():
+            return render_sign_page(form, state, status=400)
+        if not form.is_bot:
+            record_signature(definition, form, g.lang)
+        # A repeat or a bot gets exactly the answer a first signature gets.
+        return redirect(url_for(".thanks"), code=303)
+
+    @blueprint.get("/thanks")
+    def thanks():
+        return render_template("petitions/thanks.html", petition=definition, state=campaign_state(definition))
+
+    @blueprint.get("/count.json")
+    def count():
+        state = campaign_state(definition)
+        response = jsonify(campaign=definition.slug, count=state.count, goal=state.goal, closed=state.closed,
+                           deadline=state.deadline.isoformat() if state.deadline else None)
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["COUNT_CACHE_SECONDS"]
+        return response
+
+    return blueprint

@@ -1,0 +1,46 @@
+"""Counts and campaign state. A count is a sum of a few counter rows, never COUNT(*) on signatures."""
+import random
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import COUNTER_SHARDS, CampaignSettings, SignatureCounter
+from .definition import CampaignState
+from .upsert import insert_for_dialect
+
+
+def signature_count(slug):
+    total = db.session.execute(
+        select(func.coalesce(func.sum(SignatureCounter.count), 0)).where(SignatureCounter.campaign == slug)
+    ).scalar_one()
+    return int(total)
+
+
+def increment_count(slug):
+    """Add one to a random shard, creating it on first use. Runs in the caller's transaction."""
+    insert = insert_for_dialect(SignatureCounter)
+    statement = insert.values(campaign=slug, shard=random.randrange(COUNTER_SHARDS), count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["campaign", "shard"], set_={"count": SignatureCounter.count + 1}
+    )
+    db.session.execute(statement)
+
+
+def deadline_passed(deadline, tz_name, now=None):
+    """The deadline day is open until midnight at its end, in the campaign's own time zone."""
+    if deadline is None:
+        return False
+    closes_at = datetime.combine(deadline + timedelta(days=1), datetime.min.time(), ZoneInfo(tz_name))
+    return (now or datetime.now(timezone.utc)) >= closes_at
+
+
+def campaign_state(definition, now=None):
+    settings = db.session.get(CampaignSettings, definition.slug)
+    goal = settings.goal if settings and settings.goal is not None else definition.goal
+    deadline = settings.deadline if settings and settings.deadline else definition.deadline(current_app.config)
+    closed = bool(settings and settings.closed) or deadline_passed(deadline, definition.deadline_timezone, now)
+    return CampaignState(definition=definition, count=signature_count(definition.slug),
+                         goal=goal, deadline=deadline, closed=closed)

@@ -1,0 +1,60 @@
+"""What a campaign module declares. The shared machinery reads it; campaigns hold only what differs."""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    """One consent to store with a signature: what was asked, the answer, the wording version."""
+
+    purpose: str
+    choice: str
+    wording_version: str
+
+
+@dataclass(frozen=True)
+class CampaignDefinition:
+    slug: str
+    title: object  # lazy string: the campaign's headline
+    summary: object  # lazy string: one sentence for the index of campaigns
+    recipient: object  # lazy string: who receives the petition
+    form_class: type
+    # form -> the parts that identify a person for "counted once" (email, or name + ZIP)
+    identity: Callable
+    # form -> dict of Signature columns to store (only what the campaign promises to keep)
+    signature_values: Callable
+    # form -> list of ConsentAnswer
+    consents: Callable = lambda form: []
+    # CampaignState -> dict of facts (names, dates, numbers) for the letter's placeholders, per locale
+    facts: Callable = lambda state: {}
+    # () -> extra template context for the letter (e.g. congress's bill list)
+    letter_context: Callable = lambda: {}
+    goal: int = 1000
+    # app config -> the last day signatures are accepted (inclusive), or None
+    deadline: Callable = lambda config: None
+    deadline_timezone: str = "America/New_York"
+    # Languages whose text is delivered to the recipient; other translations are for reading.
+    delivered_languages: tuple = ("en",)
+    # Templates: intro (above the letter), letter, privacy note, actions (on the thanks page)
+    templates: dict = field(default_factory=dict)
+
+    def template(self, part):
+        return self.templates.get(part, f"{self.slug}/{part}.html")
+
+
+@dataclass(frozen=True)
+class CampaignState:
+    """A campaign as the public sees it right now."""
+
+    definition: CampaignDefinition
+    count: int
+    goal: int
+    deadline: date | None
+    closed: bool
+
+    @property
+    def progress_percent(self):
+        if self.goal <= 0:
+            return 100
+        return min(100, self.count * 100 // self.goal)

@@ -1,0 +1,112 @@
+"""Form building blocks shared by the campaigns. Campaign modules compose these; none copies them."""
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+
+from ..i18n import current_language, family_name_first
+from ..places import country_choices, us_state_choices
+from .validation import Email, OneOf, PlainText, Required, strip_text
+
+NAME_MAX = 100
+PLACE_MAX = 100
+
+
+def name_field(label, message, autocomplete):
+    return StringField(
+        label,
+        validators=[Required(message), PlainText(NAME_MAX)],
+        filters=[strip_text],
+        render_kw={"autocomplete": autocomplete, "maxlength": NAME_MAX},
+    )
+
+
+def city_field():
+    return StringField(
+        lazy_pgettext("form field", "City"),
+        validators=[Required(_l("Please enter your city.")), PlainText(PLACE_MAX)],
+        filters=[strip_text],
+        render_kw={"autocomplete": "address-level2", "maxlength": PLACE_MAX},
+    )
+
+
+def email_field(required, description=None):
+    validators = [PlainText(254), Email()]
+    if required:
+        validators.insert(0, Required(_l("Please enter your email address.")))
+    return EmailField(
+        lazy_pgettext("form field", "Email address"),
+        description=description,
+        validators=validators,
+        filters=[strip_text],
+        render_kw={"autocomplete": "email", "inputmode": "email", "maxlength": 254},
+    )
+
+
+def country_field():
+    return SelectField(
+        lazy_pgettext("form field", "Country"),
+        choices=[],
+        validate_choice=False,
+        validators=[Required(_l("Please choose your country.")), OneOf(_l("Please choose your country from the list."))],
+        render_kw={"autocomplete": "country"},
+    )
+
+
+def us_state_field():
+    return SelectField(
+        # Translators: A U.S. state (or DC or a territory) in an address, not "condition".
+        lazy_pgettext("U.S. state", "State"),
+        choices=[],
+        validate_choice=False,
+        validators=[Required(_l("Please choose your state.")), OneOf(_l("Please choose your state from the list."))],
+        render_kw={"autocomplete": "address-level1"},
+    )
+
+
+def consent_box(label):
+    return BooleanField(label, default=False)
+
+
+def choice_field(label, choices, message):
+    return RadioField(label, choices=choices, validate_choice=False,
+                      validators=[Required(message), OneOf(message)])
+
+
+class SignatureForm(FlaskForm):
+    """Fields every petition has: the signer's name, and a honeypot that people never see."""
+
+    first_name = name_field(
+        lazy_pgettext("form field", "First name"), _l("Please enter your first name."), "given-name")
+    last_name = name_field(
+        lazy_pgettext("form field", "Last name"), _l("Please enter your last name."), "family-name")
+    # Bots fill every field; people never see this one (hidden by CSS, skipped by screen readers).
+    website = StringField(lazy_pgettext("honeypot field", "Leave this field empty"),
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tag = current_language()
+        if hasattr(self, "country"):
+            self.country.choices = [("", _l("Choose…"))] + list(country_choices(tag))
+        if hasattr(self, "state"):
+            self.state.choices = [("", _l("Choose…"))] + list(us_state_choices(tag))
+
+    @property
+    def is_bot(self):
+        return bool((self.website.data or "").strip())
+
+    def name_fields(self):
+        """The name fields in the order readers of the page's language expect."""
+        if family_name_first():
+            return [self.last_name, self.first_name]
+        return [self.first_name, self.last_name]
+
+    def detail_fields(self):
+        """The campaign's own fields, in page order (everything but names, honeypot and CSRF)."""
+        skip = {"first_name", "last_name", "website", "csrf_token"}
+        return [field for field in self if field.name not in skip]
+
+    @property
+    def csrf_expired(self):
+        return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)

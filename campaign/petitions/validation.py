@@ -1,0 +1,77 @@
+"""Field validators shared by every campaign form. Every message goes through the catalog."""
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation, ValidationError
+
+# Unicode categories never typed into a one-line field on purpose: control characters,
+# unassigned and private-use code points, and line/paragraph separators.
+FORBIDDEN_CATEGORIES = {"Cc", "Cn", "Co", "Cs", "Zl", "Zp"}
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class Required:
+    """Stops validation with a localized message when the field is empty after trimming."""
+
+    def __init__(self, message):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.data or (isinstance(field.data, str) and not field.data.strip()):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class PlainText:
+    """A single line of text: no control characters, at most `max_length` characters."""
+
+    def __init__(self, max_length):
+        self.max_length = max_length
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if len(value) > self.max_length:
+            raise StopValidation(
+                _l("Please use at most %(max)s characters.", max=self.max_length)
+            )
+        if any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value):
+            raise StopValidation(_l("Please remove the invisible or control characters from this field."))
+
+
+class Email:
+    """A syntactically valid address; no DNS lookup, which would slow signing and fail offline."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            result = validate_email(field.data, check_deliverability=False)
+        except EmailNotValidError:
+            raise StopValidation(_l("Please enter a valid email address, such as name@example.com."))
+        field.data = result.normalized
+
+
+class OneOf:
+    """The submitted value is one of the field's choices (a tampered form is a field error, not a 500)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data not in {choice[0] for choice in field.choices}:
+            raise ValidationError(self.message)
+
+
+ZIP_PATTERN = re.compile(r"^\d{5}(?:-?\d{4})?$")
+
+
+class UsZip:
+    def __call__(self, form, field):
+        if not ZIP_PATTERN.match(field.data or ""):
+            raise StopValidation(_l("Please enter a 5-digit ZIP code, or ZIP+4 such as 92833-1234."))

@@ -1,0 +1,85 @@
+"""Pages outside any one campaign: language negotiation at `/`, the index, and error pages."""
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+
+from . import i18n
+from .campaigns import definitions
+from .petitions.counting import campaign_state
+
+site = Blueprint("site", __name__)
+
+
+@site.get("/")
+def choose_language():
+    tag = i18n.negotiate(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
+                         request.accept_languages, i18n.languages())
+    response = redirect(url_for("site.index", lang=tag), code=302)
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+@site.get("/<lang:lang>/")
+def index(lang):
+    g.lang = lang
+    states = [campaign_state(definition) for definition in definitions()]
+    response = current_app.make_response(render_template("index.html", states=states))
+    return response
+
+
+@site.after_app_request
+def remember_language(response):
+    """A visitor who picks a language keeps it when they come back to `/`."""
+    lang = g.get("lang")
+    cookie = current_app.config["LANGUAGE_COOKIE"]
+    if lang and request.cookies.get(cookie) != lang and response.status_code < 400:
+        response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def render_error(template, status, headers=None):
+    if g.get("lang") is None:
+        # The URL did not match a route, but its first segment may still name a language.
+        first_segment = request.path.strip("/").split("/", 1)[0]
+        if first_segment in i18n.languages():
+            g.lang = first_segment
+    return render_template(template, status=status), status, headers or {}
+
+
+def register_site(app):
+    app.register_blueprint(site)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_error("errors/404.html", 404)
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return render_error("errors/405.html", 405)
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_error("errors/400.html", 400)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_error("errors/413.html", 413)
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        retry_after = _seconds_until_reset()
+        return render_error("errors/429.html", 429, {"Retry-After": str(retry_after)})
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_error("errors/500.html", 500)
+
+
+def _seconds_until_reset():
+    import math
+    import time
+
+    from .extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
