@@ -24,6 +24,7 @@ def create_app(config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "campaign.sqlite3")
 
     i18n.check_configuration(app)
+    app.config["INCOMPLETE_LANGUAGES"] = i18n.incomplete_languages(app)
     app.url_map.converters["lang"] = i18n.make_language_converter(app.config["LANGUAGES"])
     if app.config["PROXY_FIX"]:
         # Only as many X-Forwarded-For hops as there are proxies we run; the rest is client-controlled.

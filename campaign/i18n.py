@@ -132,6 +132,27 @@ def check_configuration(app):
             raise LocaleConfigurationError(f"shipped language {tag!r} is not in LANGUAGES")
 
 
+def incomplete_languages(app):
+    """Languages whose catalog still has untranslated entries: their pages say so (in English)."""
+    from babel.messages.pofile import read_po
+
+    incomplete = set()
+    for tag in app.config["LANGUAGES"][1:]:
+        po_file = catalog_path(app.config["BABEL_TRANSLATION_DIRECTORIES"], tag, "po")
+        if not po_file.exists():
+            continue
+        with po_file.open("rb") as handle:
+            catalog = read_po(handle)
+        if any(message.id and not _translated(message) for message in catalog):
+            incomplete.add(tag)
+    return frozenset(incomplete)
+
+
+def _translated(message):
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return all(strings) and not message.fuzzy
+
+
 def select_locale():
     """Flask-Babel's locale selector: the language in the URL, else the fallback."""
     return babel_name(current_language())

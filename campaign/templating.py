@@ -1,5 +1,5 @@
 """What every template can use: the page's language, its alternates, and locale-aware formatting."""
-from flask import g, request, url_for
+from flask import request, url_for
 from flask_babel import format_date, format_decimal
 
 from . import i18n
@@ -26,8 +26,10 @@ def register_template_helpers(app):
 
     @app.context_processor
     def language_context():
+        lang = i18n.current_language()
         return {
-            "lang": i18n.current_language(),
+            "lang": lang,
+            "translation_incomplete": lang in app.config["INCOMPLETE_LANGUAGES"],
             "language_alternates": language_alternates,
             "family_name_first": i18n.family_name_first,
             "language_name": i18n.language_name,

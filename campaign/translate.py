@@ -22,6 +22,7 @@ from .i18n import babel_name
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
     "lazy_gettext": None,
+    "_l": None,  # the usual alias of lazy_gettext
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
 }

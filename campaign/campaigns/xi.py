@@ -9,7 +9,8 @@ Fixes to the seed text (obvious slips only):
 """
 from datetime import date
 
-from flask_babel import format_date, lazy_gettext as _l, lazy_pgettext, pgettext
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale, lazy_gettext as _l, lazy_pgettext, pgettext
 from wtforms import StringField
 
 from ..petitions.blueprint import make_petition_blueprint
@@ -60,8 +61,8 @@ def letter_facts(state):
         "protocol": pgettext("treaty", "1967 Protocol"),
         # Translators: The UN body that reported in February 2014; its official name in your language.
         "coi": pgettext("organisation", "UN Commission of Inquiry on Human Rights in the DPRK (COI)"),
-        # Translators: Month and year when the COI published its report.
-        "coi_report_date": format_date(date(2014, 2, 1), "MMMM y"),
+        # Month and year in the locale's own order: "February 2014", "2014년 2월", "2014年2月".
+        "coi_report_date": format_skeleton("yMMMM", date(2014, 2, 1), locale=get_locale()),
         # Translators: The UN refugee agency's full name with its abbreviation.
         "unhcr_full": pgettext("organisation", "United Nations High Commissioner for Refugees (UNHCR)"),
     }

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField
 
 from ..i18n import current_language, family_name_first
 from ..places import country_choices, us_state_choices
@@ -68,8 +68,12 @@ def consent_box(label):
     return BooleanField(label, default=False)
 
 
+def as_choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def choice_field(label, choices, message):
-    return RadioField(label, choices=choices, validate_choice=False,
+    return RadioField(label, choices=as_choices(choices), validate_choice=False,
                       validators=[Required(message), OneOf(message)])
 
 
@@ -88,9 +92,9 @@ class SignatureForm(FlaskForm):
         super().__init__(*args, **kwargs)
         tag = current_language()
         if hasattr(self, "country"):
-            self.country.choices = [("", _l("Choose…"))] + list(country_choices(tag))
+            self.country.choices = as_choices([("", _l("Choose…")), *country_choices(tag)])
         if hasattr(self, "state"):
-            self.state.choices = [("", _l("Choose…"))] + list(us_state_choices(tag))
+            self.state.choices = as_choices([("", _l("Choose…")), *us_state_choices(tag)])
 
     @property
     def is_bot(self):

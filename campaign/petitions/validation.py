@@ -64,7 +64,7 @@ class OneOf:
         self.message = message
 
     def __call__(self, form, field):
-        if field.data not in {choice[0] for choice in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(self.message)
 
 

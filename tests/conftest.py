@@ -1,0 +1,161 @@
+"""Fixtures in the style of Flask's tutorial: app, client, runner, plus signing helpers.
+
+The database is SQLite in a temporary file unless TEST_DATABASE_URL names a PostgreSQL
+database. Under CI (CI=true) a configured service that cannot be reached fails the run
+instead of skipping, so a green CI always means both databases were exercised.
+"""
+import os
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from campaign import create_app
+from campaign.extensions import db
+from campaign.translate import compile_catalogs, configured_languages, translations_dir
+
+IN_CI = os.environ.get("CI") == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TABLES = ("consent", "signature", "signature_counter", "campaign_settings")
+
+
+def pytest_sessionstart(session):
+    # The set-up step compiles the catalogs; do it here too so `pytest` alone works.
+    compile_catalogs(translations_dir(), configured_languages())
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url):
+    """Bring the test database to the newest migration once per session."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _normalise(database_url), "TESTING": True})
+    with app.app_context():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as error:  # the service is down: a skip locally, a failure in CI
+            message = f"test database {database_url} unreachable: {error}"
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+        _drop_everything()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _normalise(url):
+    from campaign.config import normalise_database_url
+
+    return normalise_database_url(url)
+
+
+def _drop_everything():
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    for table in TABLES:
+        db.session.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE" if db.engine.dialect.name ==
+                                "postgresql" else f"DROP TABLE IF EXISTS {table}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(migrated_database):
+    """Build an app with extra settings; rows written by the test are removed afterwards."""
+    apps = []
+
+    def build(**settings):
+        config = {"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True,
+                  "SIGN_RATE_LIMIT": "1000 per minute", **settings}
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    for index, app in enumerate(apps):
+        with app.app_context():
+            if index == 0:  # all apps share one database
+                empty_tables()
+            db.engine.dispose()
+
+
+def empty_tables():
+    for table in TABLES:
+        db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, url):
+    page = client.get(url)
+    assert page.status_code == 200, url
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+VALID_SIGNERS = {
+    "congress": {"first_name": "Young", "last_name": "Park", "address_or_district": "100 Main Street",
+                 "city": "Fullerton", "state": "CA", "zip_code": "92833", "email": "", "website": ""},
+    "xi": {"first_name": "Mei", "last_name": "Chen", "city": "Toronto", "region": "Ontario", "country": "CA",
+           "email": "mei.chen@example.org", "email_use": "count_only", "website": ""},
+    "unhcr": {"first_name": "Ji-woo", "last_name": "Lee", "country": "KR", "email": "jiwoo@example.org",
+              "updates": "y", "website": ""},
+}
+
+
+def sign(client, slug, lang="en", **changes):
+    """Sign like a browser: load the page for its CSRF token, then post the form."""
+    url = f"/{lang}/{slug}/"
+    data = {**VALID_SIGNERS[slug], **changes, "csrf_token": csrf_token(client, url)}
+    data = {key: value for key, value in data.items() if value is not None}
+    return client.post(url, data=data)
+
+
+@pytest.fixture
+def count(app):
+    from campaign.petitions.counting import signature_count
+
+    def current(slug):
+        with app.app_context():
+            return signature_count(slug)
+
+    return current
+
+
+@pytest.fixture
+def rows(app):
+    from sqlalchemy import func, select
+
+    from campaign.models import Signature
+
+    def number(slug=None):
+        with app.app_context():
+            query = select(func.count()).select_from(Signature)
+            if slug:
+                query = query.where(Signature.campaign == slug)
+            return db.session.execute(query).scalar_one()
+
+    return number

@@ -1,0 +1,251 @@
+"""Gates that keep every language whole: fresh template, complete catalogs, intact placeholders,
+and a pseudo-locale proving that every visible word on every page comes from a catalog."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from campaign import create_app
+from campaign.config import DefaultConfig, PROJECT_ROOT
+from campaign.translate import (PLACEHOLDER, compile_catalogs, extract_catalog, find_problems, pot_path,
+                                render_pot, translate, translations_dir)
+from conftest import VALID_SIGNERS, csrf_token, sign
+
+SHIPPED = DefaultConfig.SHIPPED_LANGUAGES
+
+
+def test_committed_template_equals_a_fresh_extract():
+    assert pot_path(translations_dir()).read_bytes() == render_pot(extract_catalog()), (
+        "translations/messages.pot is stale: run `flask translate update`")
+
+
+def test_extract_is_deterministic():
+    assert render_pot(extract_catalog()) == render_pot(extract_catalog())
+
+
+def test_shipped_catalogs_have_no_problems():
+    problems = find_problems(translations_dir(), SHIPPED)
+    assert problems == [], "\n".join(problems)
+
+
+def test_korean_and_chinese_have_one_plural_form():
+    for tag in SHIPPED:
+        with open(translations_dir() / tag.replace("-", "_") / "LC_MESSAGES" / "messages.po", "rb") as handle:
+            catalog = read_po(handle)
+        assert catalog.num_plurals == 1 and catalog.plural_expr == "0", tag
+
+
+def test_compiled_catalogs_are_not_committed():
+    if not (PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    assert tracked == ""
+
+
+# --- the gates catch what they must, naming the file and line -------------------------------------
+
+@pytest.fixture
+def catalog_copy(tmp_path):
+    target = tmp_path / "translations"
+    shutil.copytree(translations_dir(), target)
+    return target
+
+
+def _edit_po(directory, tag, change):
+    path = directory / tag / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    change(catalog)
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=100)
+    return path
+
+
+def _first_with_placeholder(catalog):
+    return next(m for m in catalog if m.id and isinstance(m.id, str) and PLACEHOLDER.search(m.id))
+
+
+def test_gate_reports_broken_placeholder_with_file_and_line(catalog_copy):
+    def break_placeholder(catalog):
+        message = _first_with_placeholder(catalog)
+        message.string = PLACEHOLDER.sub("%(oops)s", message.string or message.id, count=1)
+    path = _edit_po(catalog_copy, "ko", break_placeholder)
+    problems = find_problems(catalog_copy, ["ko"])
+    assert any(re.match(rf"{re.escape(str(path))}:\d+: .*placeholders differ", p) for p in problems), problems
+
+
+def test_gate_reports_fuzzy_entry(catalog_copy):
+    def make_fuzzy(catalog):
+        next(m for m in catalog if m.id).flags.add("fuzzy")
+    path = _edit_po(catalog_copy, "zh_Hant", make_fuzzy)
+    assert any(p.startswith(f"{path}:") and "fuzzy" in p for p in find_problems(catalog_copy, ["zh-Hant"]))
+
+
+def test_gate_reports_untranslated_entry(catalog_copy):
+    def untranslate(catalog):
+        message = next(m for m in catalog if m.id and isinstance(m.id, str))
+        message.string = ""
+    path = _edit_po(catalog_copy, "zh_Hans", untranslate)
+    assert any(p.startswith(f"{path}:") and "not translated" in p for p in find_problems(catalog_copy, ["zh-Hans"]))
+
+
+def test_gate_reports_new_template_string_not_in_catalogs(tmp_path, catalog_copy):
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT_ROOT / "campaign", source / "campaign", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT_ROOT / "babel.cfg", source / "babel.cfg")
+    page = source / "campaign" / "templates" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}<p>{{ _('A sentence nobody translated yet') }}</p>"), encoding="utf-8")
+    problems = find_problems(catalog_copy, ["ko"], source_root=source)
+    assert any("messages.pot" in p and "out of date" in p for p in problems), problems
+
+
+# --- a new language is one config line plus `flask translate init` ---------------------------------
+
+def test_new_language_is_served_with_english_fallbacks_flagged(catalog_copy, make_app):
+    result = CliRunner().invoke(translate, ["init", "ja", "--directory", str(catalog_copy)])
+    assert result.exit_code == 0, result.output
+    app = make_app(LANGUAGES=[*DefaultConfig.LANGUAGES, "ja"], BABEL_TRANSLATION_DIRECTORIES=str(catalog_copy))
+    client = app.test_client()
+    html = client.get("/ja/xi/").get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    assert 'class="wrap incomplete-translation" lang="en"' in html
+    assert "日本語" in html  # the switcher names it in its own script
+    assert client.get("/", headers={"Accept-Language": "ja-JP"}).headers["Location"] == "/ja/"
+    # Family name first, as on the Korean and Chinese pages.
+    assert html.index('for="last_name"') < html.index('for="first_name"')
+
+
+def test_configured_language_without_catalog_stops_the_app(tmp_path):
+    from campaign.i18n import LocaleConfigurationError
+
+    with pytest.raises(LocaleConfigurationError, match="flask translate"):
+        create_app({"LANGUAGES": [*DefaultConfig.LANGUAGES, "ja"], "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+# --- pseudo-locale: every visible string on every page must come from a catalog -----------------
+
+PSEUDO = "eo"  # a locale Babel knows and we do not ship; its catalog is generated below
+INNERMOST_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+
+
+def strip_marked(text):
+    """Remove catalog text, innermost first: a placeholder's value may itself come from a catalog."""
+    while True:
+        stripped = INNERMOST_MARKED.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _pseudo_translate(text):
+    return f"⟦{text}⟧"
+
+
+@pytest.fixture
+def pseudo_app(catalog_copy, make_app):
+    with open(pot_path(catalog_copy), "rb") as handle:
+        template = read_po(handle)
+    catalog = Catalog(locale=PSEUDO)
+    catalog.update(template, no_fuzzy_matching=True)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            message.string = tuple(_pseudo_translate(form) for form in message.id)
+        else:
+            message.string = _pseudo_translate(message.id)
+    path = catalog_copy / PSEUDO / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as handle:
+        write_po(handle, catalog)
+    compile_catalogs(catalog_copy, [PSEUDO])
+    return make_app(LANGUAGES=[*DefaultConfig.LANGUAGES, PSEUDO], BABEL_TRANSLATION_DIRECTORIES=str(catalog_copy),
+                    SIGN_RATE_LIMIT="3 per minute")
+
+
+# Text that is data, not interface: names of places (CLDR and the state list), names of
+# languages in their own script, and what the signer typed.
+def _strip_data(soup):
+    for selector in ("option", "nav.languages a", "script", "style"):
+        for element in soup.select(selector):
+            element.decompose()
+
+
+def untranslated_text(html):
+    soup = BeautifulSoup(html, "html.parser")
+    _strip_data(soup)
+    leaks = []
+    texts = [str(node) for node in soup.find_all(string=True) if node.parent.name not in ("[document]",)]
+    for element in soup.find_all(True):
+        for attribute in ("aria-label", "title", "alt", "placeholder"):
+            if element.get(attribute):
+                texts.append(element[attribute])
+    for text in texts:
+        rest = strip_marked(text)
+        # What remains may only be punctuation, digits, symbols and space.
+        if re.search(r"[^\W\d_]", rest):
+            leaks.append(text.strip())
+    return [leak for leak in leaks if leak]
+
+
+def _pages(app, make_app):
+    """Every page a visitor can reach, including errors, as (name, response)."""
+    client = app.test_client()
+    yield "index", client.get(f"/{PSEUDO}/")
+    for slug in ("congress", "xi", "unhcr"):
+        yield f"{slug} sign", client.get(f"/{PSEUDO}/{slug}/")
+        yield f"{slug} form errors", client.post(f"/{PSEUDO}/{slug}/", data={
+            "csrf_token": csrf_token(client, f"/{PSEUDO}/{slug}/"), "email": "bad", "zip_code": "1",
+            "address_or_district": "CA-99", "first_name": "x" * 300, "city": "a\x00b", "country": "ZZ",
+            "email_use": "nope"})
+        yield f"{slug} expired form", client.post(f"/{PSEUDO}/{slug}/", data={"csrf_token": "expired.token"})
+        yield f"{slug} thanks", client.get(f"/{PSEUDO}/{slug}/thanks")
+    yield "404", client.get(f"/{PSEUDO}/no-such-page/")
+    yield "405", client.put(f"/{PSEUDO}/xi/")
+    yield "413", client.post(f"/{PSEUDO}/xi/", data={"first_name": "x" * 100000})
+    for attempt in range(4):
+        response = sign(client, "unhcr", PSEUDO, email=f"p{attempt}@example.org")
+    yield "429", response
+    closed = make_app(LANGUAGES=app.config["LANGUAGES"], XI_DEADLINE="2000-01-01",
+                      BABEL_TRANSLATION_DIRECTORIES=app.config["BABEL_TRANSLATION_DIRECTORIES"]).test_client()
+    yield "closed page", closed.get(f"/{PSEUDO}/xi/")
+    yield "closed refusal", closed.post(f"/{PSEUDO}/xi/", data={
+        "csrf_token": csrf_token(closed, f"/{PSEUDO}/unhcr/"), **VALID_SIGNERS["xi"]})
+    yield "closed thanks", closed.get(f"/{PSEUDO}/xi/thanks")
+
+
+def _error_pages(app):
+    """Pages that need a server fault to appear, rendered as the error handlers render them."""
+    from campaign.site import render_error
+
+    for status in (400, 500):
+        with app.test_request_context(f"/{PSEUDO}/xi/"):
+            body, code, _headers = render_error(f"errors/{status}.html", status)
+            yield str(status), body
+
+
+def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
+    seen = {}
+    for name, response in _pages(pseudo_app, make_app):
+        seen[name] = response.status_code
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{PSEUDO}">' in html, name
+        assert untranslated_text(html) == [], f"{name}: text not from a catalog"
+    for name, html in _error_pages(pseudo_app):
+        assert untranslated_text(html) == [], f"{name}: text not from a catalog"
+    assert seen["429"] == 429 and seen["413"] == 413 and seen["closed refusal"] == 403
+    assert seen["xi form errors"] == 400 and seen["405"] == 405
+
+
+def test_pseudo_check_catches_a_hard_coded_string(pseudo_app):
+    """The detector itself works: an English word outside a catalog is reported."""
+    assert untranslated_text("<p>⟦Sign⟧ now</p>") == ["⟦Sign⟧ now"]
+    assert untranslated_text("<p>⟦Sign⟧ — 12,345 ·</p>") == []

@@ -1,0 +1,146 @@
+"""Languages: negotiation at `/`, per-language pages, switcher, 404s, localized 429 and closed pages."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from babel.support import Translations
+
+from campaign.translate import translations_dir
+from conftest import sign
+
+LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
+CAMPAIGNS = ["congress", "xi", "unhcr"]
+
+
+@pytest.mark.parametrize("header, cookie, expected", [
+    (None, None, "en"),
+    ("ko-KR,ko;q=0.9,en;q=0.8", None, "ko"),
+    ("zh", None, "zh-Hans"),
+    ("zh-CN,zh;q=0.9", None, "zh-Hans"),
+    ("zh-SG", None, "zh-Hans"),
+    ("zh-TW", None, "zh-Hant"),
+    ("zh-HK,en;q=0.5", None, "zh-Hant"),
+    ("zh-MO", None, "zh-Hant"),
+    ("zh-Hant-TW", None, "zh-Hant"),
+    ("zh-Hans-HK", None, "zh-Hans"),
+    ("fr-FR,de;q=0.9", None, "en"),
+    ("fr-FR,ko;q=0.5", None, "ko"),
+    ("en-US,zh-TW;q=0.9", None, "en"),
+    ("ko", "zh-Hant", "zh-Hant"),
+    ("ko", "xx-bogus", "ko"),
+    (None, "zh-Hans", "zh-Hans"),
+])
+def test_root_negotiates_and_varies(client, header, cookie, expected):
+    if cookie:
+        client.set_cookie("lang", cookie)
+    response = client.get("/", headers={"Accept-Language": header} if header else {})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{expected}/"
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+
+
+@pytest.mark.parametrize("slug", CAMPAIGNS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_sign_page_in_language_with_alternates_and_switcher(client, slug, lang):
+    response = client.get(f"/{lang}/{slug}/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in html
+    for other in LANGS:
+        assert f'<link rel="alternate" hreflang="{other}" href="/{other}/{slug}/">' in html
+        # The switcher stays on the same page.
+        assert f'<a href="/{other}/{slug}/" lang="{other}" hreflang="{other}"' in html
+    for name in ("English", "한국어", "简体中文", "繁體中文"):
+        assert name in html
+
+
+def test_choosing_a_language_is_remembered_for_root(client):
+    client.get("/zh-Hant/xi/")
+    assert client.get("/", headers={"Accept-Language": "ko"}).headers["Location"] == "/zh-Hant/"
+
+
+@pytest.mark.parametrize("url", ["/fr/", "/fr/xi/", "/ZH-HANS/xi/", "/zh/xi/", "/en/nope/", "/ko/xi/thanks/extra"])
+def test_unknown_language_or_page_is_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_404_page_is_in_the_language_of_the_url(client):
+    response = client.get("/zh-Hant/no-such-campaign/")
+    assert response.status_code == 404
+    assert '<html lang="zh-Hant">' in response.get_data(as_text=True)
+
+
+def catalog(lang):
+    return Translations.load(str(translations_dir()), [lang.replace("-", "_")])
+
+
+def test_rate_limit_answers_429_in_language_with_retry_after(make_app, rows):
+    client = make_app(SIGN_RATE_LIMIT="2 per minute").test_client()
+    assert sign(client, "unhcr", "ko").status_code == 303
+    assert sign(client, "unhcr", "ko", email="second@example.org").status_code == 303
+    response = sign(client, "unhcr", "ko", email="third@example.org")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 61  # a minute window, rounded up
+    assert '<html lang="ko">' in html
+    assert catalog("ko").gettext("Too many attempts") in html
+    assert rows() == 2
+    # Limits are per campaign: another petition still accepts this address.
+    assert sign(client, "xi", "ko").status_code == 303
+
+
+def test_forwarded_for_is_ignored_without_proxy_fix(make_app):
+    client = make_app(SIGN_RATE_LIMIT="1 per minute").test_client()
+    assert sign(client, "xi").status_code == 303
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    assert sign(client, "xi", email="other@example.org").status_code == 429
+
+
+def test_forwarded_for_is_trusted_with_proxy_fix(make_app):
+    client = make_app(SIGN_RATE_LIMIT="1 per minute", PROXY_FIX=1).test_client()
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    assert sign(client, "xi").status_code == 303
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.10"
+    assert sign(client, "xi", email="other@example.org").status_code == 303
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_closed_campaign_shows_final_count_and_refuses(make_app, rows, lang):
+    open_app = make_app()
+    client = open_app.test_client()
+    assert sign(client, "xi", lang).status_code == 303
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    closed = make_app(XI_DEADLINE=yesterday).test_client()
+    page = closed.get(f"/{lang}/xi/").get_data(as_text=True)
+    assert 'name="csrf_token"' not in page  # no form
+    final = catalog(lang).ngettext("Final count: %(num)s signature", "Final count: %(num)s signatures", 1)
+    assert final % {"num": "1"} in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get(f"/{lang}/xi/").get_data(as_text=True)).group(1)
+    response = closed.post(f"/{lang}/xi/", data={"csrf_token": token, "email": "late@example.org"})
+    assert response.status_code == 403
+    assert catalog(lang).gettext("This petition is closed and no longer accepts signatures.") in \
+        response.get_data(as_text=True)
+    assert rows() == 1
+
+
+def test_deadline_is_open_through_its_last_day_in_campaign_time():
+    from datetime import datetime, timezone
+
+    from campaign.petitions.counting import deadline_passed
+
+    deadline = date(2026, 12, 10)
+    # 23:30 on December 10 in New York is 04:30 UTC on December 11: still open.
+    assert not deadline_passed(deadline, "America/New_York", datetime(2026, 12, 11, 4, 30, tzinfo=timezone.utc))
+    assert deadline_passed(deadline, "America/New_York", datetime(2026, 12, 11, 5, 0, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("lang, formatted_deadline", [
+    ("en", "December 10, 2026"), ("ko", "2026년 12월 10일"), ("zh-Hans", "2026年12月10日"), ("zh-Hant", "2026年12月10日"),
+])
+def test_dates_and_numbers_are_formatted_per_locale(make_app, lang, formatted_deadline):
+    client = make_app(XI_DEADLINE="2026-12-10").test_client()
+    html = client.get(f"/{lang}/xi/").get_data(as_text=True)
+    assert formatted_deadline in html
+    unhcr = client.get(f"/{lang}/unhcr/").get_data(as_text=True)
+    assert "200,000" in unhcr
