@@ -81,18 +81,23 @@ class Bill:
             "date": format_date(self.referred, "long"), "committee": self.committee_name}
 
 
-# Translators: How a bill's sponsor is described. %(name)s is a senator's name, %(state)s a U.S. state, %(date)s the date the bill was introduced.
 SPONSOR_LINES = {
+    # Translators: How a bill's sponsor is described. %(name)s is a senator's name, %(state)s a U.S. state, %(date)s the date the bill was introduced.
     ("sen", "R"): lazy_pgettext("bill", "Sen. %(name)s, Republican of %(state)s; introduced %(date)s"),
+    # Translators: As above, for a Democratic senator.
     ("sen", "D"): lazy_pgettext("bill", "Sen. %(name)s, Democrat of %(state)s; introduced %(date)s"),
+    # Translators: A representative who sponsored a bill. %(district)s is the number of the congressional district in %(state)s, %(date)s the date the bill was introduced.
     ("rep", "R"): lazy_pgettext(
         "bill", "Rep. %(name)s, Republican of %(state)s, district %(district)s; introduced %(date)s"),
+    # Translators: As above, for a Democratic representative.
     ("rep", "D"): lazy_pgettext(
         "bill", "Rep. %(name)s, Democrat of %(state)s, district %(district)s; introduced %(date)s"),
 }
 
 COMMITTEES = {
+    # Translators: A committee of the U.S. Senate, named in the bill list of the letter to Congress.
     "SSFR": lazy_pgettext("committee", "Senate Committee on Foreign Relations"),
+    # Translators: A committee of the U.S. House of Representatives.
     "HSFA": lazy_pgettext("committee", "House Committee on Foreign Affairs"),
 }
 
