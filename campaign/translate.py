@@ -174,15 +174,28 @@ def find_problems(directory, shipped_tags, source_root=PROJECT_ROOT):
     """Every reason the catalogs are not fit to ship, as `file:line: message` strings."""
     problems = []
     pot = pot_path(directory)
-    if not pot.exists() or pot.read_bytes() != render_pot(extract_catalog(source_root)):
-        problems.append(f"{pot}: out of date with the code; run `flask translate update`")
+    fresh = extract_catalog(source_root)
     template = read_catalog(pot) if pot.exists() else Catalog()
+    if not pot.exists() or pot.read_bytes() != render_pot(fresh):
+        problems.extend(template_problems(pot, template, fresh))
     for tag in shipped_tags:
         path = po_path(directory, tag)
         if not path.exists():
             problems.append(f"{path}: missing; run `flask translate init {tag}`")
             continue
         problems.extend(catalog_problems(path, read_catalog(path, locale=babel_name(tag)), template))
+    return problems
+
+
+def template_problems(pot, committed, fresh):
+    """Why messages.pot differs from the code: each new or changed message, where the code uses it."""
+    problems = []
+    for message in fresh:
+        if message.id and committed.get(message.id, context=message.context) is None:
+            for filename, lineno in message.locations:
+                problems.append(f"{filename}:{lineno}: {_label(message)} is not in {pot.name}; "
+                                "run `flask translate update` and translate it")
+    problems.append(f"{pot}: out of date with the code; run `flask translate update`")
     return problems
 
 
