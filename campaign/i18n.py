@@ -9,7 +9,7 @@ from pathlib import Path
 
 import icu
 from babel import Locale, UnknownLocaleError
-from flask import current_app, g, request
+from flask import current_app, g
 from werkzeug.routing import BaseConverter, ValidationError
 
 # Chinese tags that name a region rather than a script, and where their readers belong.
@@ -172,10 +172,3 @@ def sort_for_language(items, tag, key=lambda item: item):
     sort_key = collator(tag).getSortKey
     return sorted(items, key=lambda item: sort_key(key(item)))
 
-
-def request_language_alternates(endpoint_args):
-    """(tag, url) for each language, for hreflang links and the switcher."""
-    from flask import url_for
-
-    endpoint = request.endpoint
-    return [(tag, url_for(endpoint, **{**endpoint_args, "lang": tag})) for tag in languages()]

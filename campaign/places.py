@@ -69,7 +69,3 @@ def country_choices(tag):
     pairs = [(code, names.get(code) or english[code]) for code in country_codes()]
     return tuple(sort_for_language(pairs, tag, key=lambda c: c[1]))
 
-
-def country_name(code, tag):
-    locale = Locale.parse(babel_name(tag))
-    return locale.territories.get(code) or Locale.parse("en").territories.get(code, code)

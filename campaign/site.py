@@ -30,7 +30,9 @@ def remember_language(response):
     """A visitor who picks a language keeps it when they come back to `/`."""
     lang = g.get("lang")
     cookie = current_app.config["LANGUAGE_COOKIE"]
-    if lang and request.cookies.get(cookie) != lang and response.status_code < 400:
+    # Only on pages, never on cacheable data such as count.json.
+    if lang and response.mimetype == "text/html" and response.status_code < 400 \
+            and request.cookies.get(cookie) != lang:
         response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 

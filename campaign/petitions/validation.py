@@ -24,7 +24,6 @@ class Required:
 
     def __call__(self, form, field):
         if not field.data or (isinstance(field.data, str) and not field.data.strip()):
-            field.errors[:] = []
             raise StopValidation(self.message)
 
 

@@ -22,7 +22,6 @@ def upgrade():
     sa.Column('closed', sa.Boolean(), nullable=True),
     sa.Column('goal', sa.Integer(), nullable=True),
     sa.Column('deadline', sa.Date(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('campaign')
     )
