@@ -7,8 +7,8 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
-from .config import DefaultConfig, from_environment
-from .extensions import babel, csrf, db, limiter, migrate
+from .config import DefaultConfig, check_production, engine_options, from_environment
+from .extensions import babel, configure_limiter, csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -22,6 +22,8 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "campaign.sqlite3")
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    check_production(app.config)
 
     i18n.check_configuration(app)
     app.config["INCOMPLETE_LANGUAGES"] = i18n.incomplete_languages(app)
@@ -35,15 +37,17 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
-    limiter.init_app(app)
+    configure_limiter(app)
     with app.app_context():
         _tune_sqlite(db.engine)
 
     from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
     from .campaigns import register_campaigns
+    from .security import register_security_headers
     from .site import register_site
     from .templating import register_template_helpers
 
+    register_security_headers(app)
     register_site(app)
     register_campaigns(app)
     register_template_helpers(app)

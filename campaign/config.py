@@ -9,12 +9,21 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class DefaultConfig:
-    # A development-only key; issue #5 makes production refuse to start with it.
-    SECRET_KEY = "dev-only-not-secret"
+    # "production" turns on the checks and cookie settings a public deployment needs.
+    CAMPAIGN_ENV = "development"
+    # A development-only key: create_app refuses to start in production while it is in use.
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
     # None means "a SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL pool per app process: gunicorn's threads share it (see gunicorn.conf.py).
+    DATABASE_POOL_SIZE = 8
+    DATABASE_MAX_OVERFLOW = 4
+    DATABASE_CONNECT_TIMEOUT = 3
 
     # BCP 47 tags as they appear in URLs. The first is the fallback language.
     # Adding a language: one tag here, then `flask translate init <tag>`.
@@ -28,6 +37,10 @@ class DefaultConfig:
     # Flask-Limiter. Per client address and per campaign, on the sign POST only.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # When the limiter's storage (Redis) is unreachable: "open" lets signers through (logged),
+    # "closed" refuses with the 429 page. Open by default: a lost signature costs more than a
+    # few minutes without a rate limit, and the unique constraint still counts people once.
+    RATELIMIT_FAIL = "open"
     SIGN_RATE_LIMIT = "10 per minute;100 per day"
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     # 0 means the header is ignored and the socket address is the client.
@@ -36,6 +49,11 @@ class DefaultConfig:
     # Forms: the CSRF token lives as long as a signer may reasonably read a letter.
     WTF_CSRF_TIME_LIMIT = 3 * 3600
     MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (HTTPS only)
+    # Strict-Transport-Security max-age; 0 sends no header (set it once HTTPS works everywhere).
+    HSTS_SECONDS = 0
 
     # Campaign settings that organisers may change without a release.
     XI_DEADLINE = "2026-12-10"
@@ -46,14 +64,44 @@ class DefaultConfig:
 def from_environment():
     """Settings read from the environment; only those present override the defaults."""
     settings = {}
-    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "SIGN_RATE_LIMIT", "XI_DEADLINE"):
+    for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
+                 "XI_DEADLINE"):
         if name in os.environ:
             settings[name] = os.environ[name]
     if "DATABASE_URL" in os.environ:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-    if "PROXY_FIX" in os.environ:
-        settings["PROXY_FIX"] = _int("PROXY_FIX", 0)
+    for name in ("PROXY_FIX", "HSTS_SECONDS", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW"):
+        if name in os.environ:
+            settings[name] = _int(name, 0)
+    if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":
+        settings.setdefault("SESSION_COOKIE_SECURE", True)
     return settings
+
+
+class ProductionConfigError(RuntimeError):
+    pass
+
+
+def check_production(config):
+    """Refuse to serve the public with development settings."""
+    if config["CAMPAIGN_ENV"] != "production":
+        return
+    if config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
+        raise ProductionConfigError("set SECRET_KEY to a random value of at least 32 characters "
+                                    "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise ProductionConfigError("set RATELIMIT_STORAGE_URI to Redis (e.g. redis://127.0.0.1:6379/0) so "
+                                    "limits hold across processes and machines")
+
+
+def engine_options(config):
+    """Pool settings for the configured database (SQLite has no pool to size)."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.update(pool_size=config["DATABASE_POOL_SIZE"], max_overflow=config["DATABASE_MAX_OVERFLOW"],
+                       pool_timeout=5, pool_recycle=1800,
+                       connect_args={"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"]})
+    return options
 
 
 def normalise_database_url(url):

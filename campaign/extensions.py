@@ -19,3 +19,16 @@ csrf = CSRFProtect()
 # get_remote_address reads request.remote_addr, which ProxyFix sets from
 # X-Forwarded-For only when PROXY_FIX says how many proxies to trust.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def configure_limiter(app):
+    """Bind the limiter; what happens when its storage is down follows RATELIMIT_FAIL."""
+    if app.config["RATELIMIT_FAIL"] not in ("open", "closed"):
+        raise ValueError("RATELIMIT_FAIL must be 'open' or 'closed'")
+    # Open: Flask-Limiter logs "storage unreachable", keeps counting in this process's memory
+    # (so each process still limits on its own) and returns to Redis when it answers again.
+    # Closed: the storage error reaches site.py's handler, which answers with the 503 page.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = app.config["RATELIMIT_FAIL"] == "open"
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+                          if app.config["RATELIMIT_STORAGE_URI"].startswith("redis") else {})
+    limiter.init_app(app)

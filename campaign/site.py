@@ -1,8 +1,11 @@
 """Pages outside any one campaign: language negotiation at `/`, the index, and error pages."""
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from redis.exceptions import RedisError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from . import i18n
 from .campaigns import definitions
+from .extensions import db
 from .petitions.counting import campaign_state
 
 site = Blueprint("site", __name__)
@@ -73,6 +76,21 @@ def register_site(app):
     @app.errorhandler(500)
     def server_error(error):
         return render_error("errors/500.html", 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The database is restarting or unreachable: say so, keep nothing half-done. The pool
+        # pings connections before use, so the site recovers by itself when it is back.
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", error.__class__.__name__)
+        return render_error("errors/503.html", 503, {"Retry-After": "10"})
+
+    @app.errorhandler(RedisError)
+    def limiter_storage_unavailable(error):
+        # Reached only with RATELIMIT_FAIL=closed: without its storage the limiter cannot decide.
+        app.logger.error("rate-limit storage unavailable, refusing (RATELIMIT_FAIL=closed): %s", error)
+        return render_error("errors/503.html", 503, {"Retry-After": "30"})
 
 
 def _seconds_until_reset():

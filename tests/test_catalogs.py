@@ -228,7 +228,7 @@ def _error_pages(app):
     """Pages that need a server fault to appear, rendered as the error handlers render them."""
     from campaign.site import render_error
 
-    for status in (400, 500):
+    for status in (400, 500, 503):
         with app.test_request_context(f"/{PSEUDO}/xi/"):
             body, code, _headers = render_error(f"errors/{status}.html", status)
             yield str(status), body

@@ -1,0 +1,21 @@
+"""gunicorn settings for production: `gunicorn wsgi:app` reads this file from the working directory.
+
+Threads rather than more processes: a request mostly waits on the database, and each process
+holds one SQLAlchemy pool (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW ≥ threads).
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A worker killed or stuck is replaced; requests it held are lost before any commit, never after.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 20000
+max_requests_jitter = 2000
+accesslog = os.environ.get("ACCESS_LOG")  # unset: no access log (it would hold addresses)
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

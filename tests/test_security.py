@@ -1,0 +1,85 @@
+"""Hardening: headers on every response, production refuses unsafe settings, database outages
+answer a localized 503, and arbitrary input never causes a 500 or a stored row."""
+import re
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
+
+from campaign import create_app
+from campaign.config import ProductionConfigError
+from campaign.translate import translations_dir
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "campaign" / "templates"
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ko/xi/", "/zh-Hant/xi/count.json", "/en/nope", "/static/site.css", "/"])
+def test_security_headers_on_every_response(client, url):
+    response = client.get(url)
+    response.close()  # static files are streamed from disk
+    csp = response.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_when_configured(make_app):
+    response = make_app(HSTS_SECONDS=31536000).test_client().get("/en/")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_templates_have_no_inline_script_or_style():
+    """The CSP forbids them; this finds them before a browser silently drops them."""
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", text), template
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    response = client.get("/en/xi/")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+PRODUCTION = {"CAMPAIGN_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+
+
+@pytest.mark.parametrize("secret", ["dev-only-not-secret", "", "short"])
+def test_production_refuses_a_default_or_weak_secret_key(secret):
+    with pytest.raises(ProductionConfigError, match="SECRET_KEY"):
+        create_app({**PRODUCTION, "SECRET_KEY": secret})
+
+
+def test_production_refuses_per_process_rate_limits():
+    with pytest.raises(ProductionConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({**PRODUCTION, "SECRET_KEY": "x" * 64, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+def test_production_from_environment_sets_secure_cookies(monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:pw@127.0.0.1:5432/campaign")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 8
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh-Hant"])
+def test_database_outage_answers_localized_503(lang):
+    # Port 1 refuses at once: the same error a restarting PostgreSQL gives.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                      "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
+    response = app.test_client().get(f"/{lang}/xi/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    heading = Translations.load(str(translations_dir()), [lang.replace("-", "_")]).gettext(
+        "The site is busy for a moment")
+    assert heading in html
