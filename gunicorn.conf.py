@@ -19,3 +19,6 @@ max_requests_jitter = 2000
 accesslog = os.environ.get("ACCESS_LOG")  # unset: no access log (it would hold addresses)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket is one fixed path per user: several instances on one machine would
+# fight over it, and nothing here uses it.
+control_socket_disable = True

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
@@ -34,6 +35,8 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs first at teardown.
+    app.teardown_appcontext(_release_session)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
@@ -52,6 +55,19 @@ def create_app(config=None):
     register_campaigns(app)
     register_template_helpers(app)
     return app
+
+
+def _release_session(_error):
+    """End the request's session even when the database died under it (e.g. a PostgreSQL restart).
+
+    Closing rolls back; on a dead connection that raises after the response is written. Such a
+    connection is invalidated instead, so the pool never hands it out again.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session().invalidate()
+        db.session.remove()
 
 
 def _tune_sqlite(engine):

@@ -82,7 +82,7 @@ def register_site(app):
     def database_unavailable(error):
         # The database is restarting or unreachable: say so, keep nothing half-done. The pool
         # pings connections before use, so the site recovers by itself when it is back.
-        db.session.rollback()
+        db.session().invalidate()
         app.logger.warning("database unavailable: %s", error.__class__.__name__)
         return render_error("errors/503.html", 503, {"Retry-After": "10"})
 

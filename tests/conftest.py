@@ -12,11 +12,13 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.extensions import db, limiter
 from campaign.translate import compile_catalogs, configured_languages, translations_dir
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
+TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
 TABLES = ("consent", "signature", "signature_counter", "campaign_settings")
 
 
@@ -71,8 +73,16 @@ def make_app(migrated_database):
 
     def build(**settings):
         config = {"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True,
-                  "SIGN_RATE_LIMIT": "1000 per minute", **settings}
+                  "SIGN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_STORAGE_URI,
+                  **settings}
         app = create_app(config)
+        with app.app_context():
+            try:
+                limiter.reset()  # each test starts with no attempts counted (Redis outlives tests)
+            except Exception as error:
+                if IN_CI:
+                    pytest.fail(f"rate-limit storage {TEST_RATELIMIT_STORAGE_URI} unreachable: {error}")
+                raise
         apps.append(app)
         return app
 
