@@ -57,8 +57,9 @@ class DefaultConfig:
 
     # Campaign settings that organisers may change without a release.
     XI_DEADLINE = "2026-12-10"
-    # How many seconds a public count may be stale; count.json is cacheable this long.
-    COUNT_CACHE_SECONDS = 5
+    # How long a proxy may keep pages that are the same for everyone (index, thanks, count.json).
+    # Counts are exact in the database; what a visitor sees may lag by at most this much.
+    PUBLIC_CACHE_SECONDS = 5
 
 
 def from_environment():

@@ -6,6 +6,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from . import i18n
 from .campaigns import definitions
 from .extensions import db
+from .petitions.blueprint import public
 from .petitions.counting import campaign_state
 
 site = Blueprint("site", __name__)
@@ -24,8 +25,7 @@ def choose_language():
 def index(lang):
     g.lang = lang
     states = [campaign_state(definition) for definition in definitions()]
-    response = current_app.make_response(render_template("index.html", states=states))
-    return response
+    return public(render_template("index.html", states=states))
 
 
 @site.after_app_request
@@ -33,9 +33,9 @@ def remember_language(response):
     """A visitor who picks a language keeps it when they come back to `/`."""
     lang = g.get("lang")
     cookie = current_app.config["LANGUAGE_COOKIE"]
-    # Only on pages, never on cacheable data such as count.json.
+    # Only on private pages: a Set-Cookie would keep proxies from caching the public ones.
     if lang and response.mimetype == "text/html" and response.status_code < 400 \
-            and request.cookies.get(cookie) != lang:
+            and not response.cache_control.public and request.cookies.get(cookie) != lang:
         response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 

@@ -83,3 +83,15 @@ def test_database_outage_answers_localized_503(lang):
     heading = Translations.load(str(translations_dir()), [lang.replace("-", "_")]).gettext(
         "The site is busy for a moment")
     assert heading in html
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ko/xi/thanks", "/zh-Hans/unhcr/count.json"])
+def test_public_pages_are_briefly_cacheable_and_set_no_cookie(client, url):
+    response = client.get(url)
+    assert response.cache_control.public and 0 < response.cache_control.max_age <= 60
+    assert "Set-Cookie" not in response.headers
+
+
+def test_sign_page_is_never_shared_by_a_proxy(client):
+    response = client.get("/ko/xi/")
+    assert response.cache_control.private and response.cache_control.no_cache

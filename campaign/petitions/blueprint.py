@@ -1,5 +1,6 @@
 """One blueprint factory for every campaign: sign page, thanks page and live count."""
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
+from flask import (Blueprint, current_app, g, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
@@ -9,6 +10,14 @@ from .signing import record_signature
 
 def sign_rate_limit():
     return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def public(body):
+    """Mark a response that is the same for every visitor as briefly cacheable by proxies."""
+    response = make_response(body)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PUBLIC_CACHE_SECONDS"]
+    return response
 
 
 def make_petition_blueprint(definition):
@@ -24,12 +33,16 @@ def make_petition_blueprint(definition):
         values.setdefault("lang", g.get("lang"))
 
     def render_sign_page(form, state, status=200, notice=None):
-        return render_template("petitions/sign.html", petition=definition, state=state, form=form,
-                               notice=notice), status
+        response = make_response(render_template("petitions/sign.html", petition=definition, state=state,
+                                                  form=form, notice=notice), status)
+        # The form carries this visitor's CSRF token: never from a shared cache.
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+        return response
 
     @blueprint.get("/")
     def sign():
-        return render_sign_page(definition.form_class(), campaign_state(definition))
+        return render_sign_page(definition.form_class(formdata=None), campaign_state(definition))
 
     # The form validates its own CSRF token, so an expired token re-shows what was typed
     # with a message instead of the blanket 400 of the global CSRF check.
@@ -38,7 +51,8 @@ def make_petition_blueprint(definition):
     @limiter.limit(sign_rate_limit, scope=f"sign:{definition.slug}")
     def submit():
         state = campaign_state(definition)
-        form = definition.form_class()
+        # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
+        form = definition.form_class(formdata=request.form)
         if state.closed:
             return render_sign_page(form, state, status=403,
                                     notice=_("This petition is closed and no longer accepts signatures."))
@@ -51,15 +65,14 @@ def make_petition_blueprint(definition):
 
     @blueprint.get("/thanks")
     def thanks():
-        return render_template("petitions/thanks.html", petition=definition, state=campaign_state(definition))
+        # The same page for everyone, first signer or repeat: cacheable, and it reveals nothing.
+        return public(render_template("petitions/thanks.html", petition=definition,
+                                      state=campaign_state(definition)))
 
     @blueprint.get("/count.json")
     def count():
         state = campaign_state(definition)
-        response = jsonify(campaign=definition.slug, count=state.count, goal=state.goal, closed=state.closed,
-                           deadline=state.deadline.isoformat() if state.deadline else None)
-        response.cache_control.public = True
-        response.cache_control.max_age = current_app.config["COUNT_CACHE_SECONDS"]
-        return response
+        return public(jsonify(campaign=definition.slug, count=state.count, goal=state.goal, closed=state.closed,
+                              deadline=state.deadline.isoformat() if state.deadline else None))
 
     return blueprint
