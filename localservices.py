@@ -117,8 +117,9 @@ class Redis:
 class Gunicorn:
     """The production server, as README's "Production" section runs it, on a port of its own."""
 
-    def __init__(self, port, env, workers=2, threads=4, log=None):
+    def __init__(self, port, env, workers=2, threads=4, log=None, app="wsgi:app"):
         self.port = port
+        self.app = app
         self.env = {**os.environ, **env}
         self.workers, self.threads = workers, threads
         self.log = log
@@ -127,7 +128,7 @@ class Gunicorn:
     def start(self):
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
-            [str(gunicorn), "wsgi:app", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+            [str(gunicorn), self.app, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--threads", str(self.threads)],
             cwd=ROOT, env=self.env, stdout=self.log or subprocess.DEVNULL, stderr=self.log or subprocess.STDOUT)
         wait_for_port(self.port, timeout=30)

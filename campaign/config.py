@@ -60,6 +60,8 @@ class DefaultConfig:
     # How long a proxy may keep pages that are the same for everyone (index, thanks, count.json).
     # Counts are exact in the database; what a visitor sees may lag by at most this much.
     PUBLIC_CACHE_SECONDS = 5
+    # How long each process reuses the rendered blank sign page (petitions/page_cache.py).
+    SIGN_PAGE_CACHE_SECONDS = 5
 
 
 def from_environment():

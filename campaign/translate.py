@@ -75,7 +75,9 @@ def _skip_hidden_and_venv(dirname):
 
 def render_pot(catalog):
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=LINE_WIDTH, sort_output=True, include_previous=False)
+    # File names without line numbers: moving code must not churn every catalog. The gates
+    # still name the line, from the fresh extract.
+    write_po(buffer, catalog, width=LINE_WIDTH, sort_output=True, include_previous=False, include_lineno=False)
     return buffer.getvalue()
 
 
@@ -87,7 +89,7 @@ def read_catalog(path, locale=None):
 def write_catalog(path, catalog):
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=LINE_WIDTH, ignore_obsolete=True, include_previous=True)
+    write_po(buffer, catalog, width=LINE_WIDTH, ignore_obsolete=True, include_previous=True, include_lineno=False)
     path.write_bytes(buffer.getvalue())
 
 

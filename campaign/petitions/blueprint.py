@@ -5,11 +5,20 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
 from .counting import campaign_state
+from .page_cache import cached_sign_page
 from .signing import record_signature
 
 
 def sign_rate_limit():
     return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def private(body, status=200):
+    """A page that carries this visitor's CSRF token: never from a shared cache."""
+    response = make_response(body, status)
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
 
 
 def public(body):
@@ -33,16 +42,15 @@ def make_petition_blueprint(definition):
         values.setdefault("lang", g.get("lang"))
 
     def render_sign_page(form, state, status=200, notice=None):
-        response = make_response(render_template("petitions/sign.html", petition=definition, state=state,
-                                                  form=form, notice=notice), status)
-        # The form carries this visitor's CSRF token: never from a shared cache.
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
-        return response
+        return private(render_template("petitions/sign.html", petition=definition, state=state, form=form,
+                                       notice=notice), status)
 
     @blueprint.get("/")
     def sign():
-        return render_sign_page(definition.form_class(formdata=None), campaign_state(definition))
+        def render():
+            return render_template("petitions/sign.html", petition=definition, state=campaign_state(definition),
+                                   form=definition.form_class(formdata=None), notice=None)
+        return private(cached_sign_page((definition.slug, g.lang), render))
 
     # The form validates its own CSRF token, so an expired token re-shows what was typed
     # with a message instead of the blanket 400 of the global CSRF check.
@@ -50,14 +58,14 @@ def make_petition_blueprint(definition):
     @csrf.exempt
     @limiter.limit(sign_rate_limit, scope=f"sign:{definition.slug}")
     def submit():
-        state = campaign_state(definition)
+        state = campaign_state(definition, with_count=False)
         # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
         form = definition.form_class(formdata=request.form)
         if state.closed:
-            return render_sign_page(form, state, status=403,
+            return render_sign_page(form, campaign_state(definition), status=403,
                                     notice=_("This petition is closed and no longer accepts signatures."))
         if not form.validate_on_submit():
-            return render_sign_page(form, state, status=400)
+            return render_sign_page(form, campaign_state(definition), status=400)
         if not form.is_bot:
             record_signature(definition, form, g.lang)
         # A repeat or a bot gets exactly the answer a first signature gets.

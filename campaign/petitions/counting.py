@@ -37,10 +37,12 @@ def deadline_passed(deadline, tz_name, now=None):
     return (now or datetime.now(timezone.utc)) >= closes_at
 
 
-def campaign_state(definition, now=None):
+def campaign_state(definition, now=None, with_count=True):
+    """Goal, deadline and open/closed from the definition and organisers' settings; the count
+    is read only when the page shows it (`with_count`), since signing does not need it."""
     settings = db.session.get(CampaignSettings, definition.slug)
     goal = settings.goal if settings and settings.goal is not None else definition.goal
     deadline = settings.deadline if settings and settings.deadline else definition.deadline(current_app.config)
     closed = bool(settings and settings.closed) or deadline_passed(deadline, definition.deadline_timezone, now)
-    return CampaignState(definition=definition, count=signature_count(definition.slug),
-                         goal=goal, deadline=deadline, closed=closed)
+    count = signature_count(definition.slug) if with_count else None
+    return CampaignState(definition=definition, count=count, goal=goal, deadline=deadline, closed=closed)

@@ -48,7 +48,7 @@ class CampaignState:
     """A campaign as the public sees it right now."""
 
     definition: CampaignDefinition
-    count: int
+    count: int | None  # None where the count was not needed (the sign POST)
     goal: int
     deadline: date | None
     closed: bool
