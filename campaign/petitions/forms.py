@@ -1,4 +1,6 @@
 """Form building blocks shared by the campaigns. Campaign modules compose these; none copies them."""
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -72,6 +74,13 @@ def as_choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+@lru_cache(maxsize=32)
+def place_choices(kind, tag):
+    """Options of the country or state list in language `tag`, built once per process."""
+    places = country_choices(tag) if kind == "country" else us_state_choices(tag)
+    return tuple(as_choices([("", _l("Choose…")), *places]))
+
+
 def choice_field(label, choices, message):
     return RadioField(label, choices=as_choices(choices), validate_choice=False,
                       validators=[Required(message), OneOf(message)])
@@ -92,9 +101,9 @@ class SignatureForm(FlaskForm):
         super().__init__(*args, **kwargs)
         tag = current_language()
         if hasattr(self, "country"):
-            self.country.choices = as_choices([("", _l("Choose…")), *country_choices(tag)])
+            self.country.choices = list(place_choices("country", tag))
         if hasattr(self, "state"):
-            self.state.choices = as_choices([("", _l("Choose…")), *us_state_choices(tag)])
+            self.state.choices = list(place_choices("state", tag))
 
     @property
     def is_bot(self):
