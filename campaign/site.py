@@ -1,11 +1,14 @@
 """Pages outside any one campaign: language negotiation at `/`, the index, and error pages."""
+import math
+import time
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from redis.exceptions import RedisError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from . import i18n
 from .campaigns import definitions
-from .extensions import db
+from .extensions import db, limiter
 from .petitions.blueprint import public
 from .petitions.counting import campaign_state
 
@@ -94,11 +97,6 @@ def register_site(app):
 
 
 def _seconds_until_reset():
-    import math
-    import time
-
-    from .extensions import limiter
-
     current = limiter.current_limit
     if current is None:
         return 60
