@@ -1,0 +1,93 @@
+"""A visitor signs in their own language, with and without JavaScript, as a person would.
+
+Open `/` with the browser set to the language, land on that language, switch language with the
+switcher and back, open a campaign, read the letter, fill the form with a mistake, see the
+localized message by the field with what was typed kept, correct it, sign, and see the thanks
+page with the count one higher. Every language signs every campaign, with JavaScript on and off.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import (TITLES, expect_field_error, expect_language, fill_form, mistakes, other_language, signer,
+                    submit, switch_language)
+from .support import CAMPAIGNS, TAGS, count_on_page, exact_count
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def expect_letter_in_language(page, catalog, tag):
+    letter = page.locator("section.letter")
+    letter.scroll_into_view_if_needed()
+    expect(letter.get_by_role("heading", level=2)).to_have_text(catalog.p("heading", "The petition"))
+    body = letter.locator(".letter-body")
+    expect(body).to_be_visible()
+    assert body.locator("p").count() >= 3
+    text = body.inner_text()
+    if tag == "ko":
+        assert len(HANGUL.findall(text)) > 200, "the Korean letter is not in Korean"
+    elif tag.startswith("zh"):
+        assert len(HAN.findall(text)) > 200 and not HANGUL.search(text), "the Chinese letter is not in Chinese"
+        expect(letter.locator(".delivery-note")).to_be_visible()
+    else:
+        assert not HANGUL.search(text) and not HAN.search(text)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("slug", CAMPAIGNS)
+@pytest.mark.parametrize("tag", TAGS)
+def test_sign_in_every_language(visit, live_server, catalogs, tag, slug, javascript):
+    catalog = catalogs[tag]
+    page = visit(tag, java_script_enabled=javascript).new_page()
+
+    # Arrive at `/` and land in the browser's language.
+    page.goto("/")
+    expect_language(page, live_server.url, tag)
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalog._("Petitions for human rights in North Korea"))
+
+    # Open the campaign, then try another language with the switcher: same page, other language.
+    title = catalog.p("campaign title", TITLES[slug])
+    page.get_by_role("link", name=title, exact=True).click()
+    expect_language(page, live_server.url, tag, f"{slug}/")
+    other = other_language(tag)
+    switch_language(page, catalog, other)
+    expect_language(page, live_server.url, other, f"{slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalogs[other].p("campaign title", TITLES[slug]))
+    switch_language(page, catalogs[other], tag)
+    expect_language(page, live_server.url, tag, f"{slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    if not javascript:
+        assert page.locator("script").count() == 0, "the site ships no JavaScript"
+
+    expect_letter_in_language(page, catalog, tag)
+    # The blank sign page is cached for a few seconds, so its count may lag the database's.
+    shown, before = count_on_page(page), exact_count(page, tag, slug)
+    assert shown <= before
+    expect(page.locator(".status .count").first).to_have_text(catalog.signatures(shown))
+
+    # A mistake: the page comes back with the message by the field and everything typed kept.
+    person = signer(slug, tag)
+    wrong = mistakes(slug)
+    fill_form(page, catalog, person, overrides=wrong)
+    submit(page, catalog)
+    expect_language(page, live_server.url, tag, f"{slug}/")
+    expect(page.get_by_role("alert")).to_have_text(catalog._("Please correct the fields marked below."))
+    for name, typed in wrong.items():
+        expect_field_error(page, catalog, name, typed)
+    for name, value in person["text"].items():
+        if name not in wrong:
+            control = page.locator(f"[name={name}]")
+            expect(control).to_have_value(value)
+            expect(control).not_to_have_attribute("aria-invalid", "true")
+    assert exact_count(page, tag, slug) == before
+
+    # Corrected and signed: thanks, and one more signature.
+    fill_form(page, catalog, person)
+    submit(page, catalog)
+    expect_language(page, live_server.url, tag, f"{slug}/thanks")
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalog.p("heading", "Thank you"))
+    expect(page.locator(".status .count")).to_have_text(catalog.signatures(before + 1))
+    if not javascript:
+        assert page.locator("script").count() == 0
