@@ -21,7 +21,7 @@ NAMES = {
 AUTOFILL = {
     "first_name": ("given-name", None),
     "last_name": ("family-name", None),
-    "address_or_district": ("street-address", None),
+    "address_or_district": ("address-line1", None),
     "city": ("address-level2", None),
     "state": ("address-level1", None),
     "region": ("address-level1", None),
