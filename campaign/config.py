@@ -63,17 +63,54 @@ class DefaultConfig:
     # How long each process reuses the rendered blank sign page (petitions/page_cache.py).
     SIGN_PAGE_CACHE_SECONDS = 5
 
+    # Email. Links in emails start with SITE_URL (never with the Host header a visitor sent).
+    SITE_URL = "http://127.0.0.1:5000"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+    MAIL_TIMEOUT = 20
+    # An address, or "Name <address>"; without a name the coalition's name in the signer's language is used.
+    MAIL_FROM = "petitions@localhost"
+    # The outbox worker (campaign/mail/outbox.py).
+    OUTBOX_MAX_ATTEMPTS = 8  # then the message is dead-lettered
+    OUTBOX_BACKOFF_SECONDS = 30  # first retry; doubles each time
+    OUTBOX_BACKOFF_MAX_SECONDS = 6 * 3600
+    OUTBOX_LEASE_SECONDS = 300  # a claimed message is left alone by other workers this long
+    OUTBOX_BATCH_SIZE = 50
+    OUTBOX_POLL_SECONDS = 5  # `--loop`: pause when nothing is due
+    OUTBOX_RETENTION_DAYS = 30  # sent and dead messages are deleted after this (flask privacy anonymise)
+
+    # Campaigns whose signatures count only once the email address is confirmed. None: each
+    # campaign's definition decides (xi does); otherwise slugs, e.g. "xi,unhcr" ("" for none).
+    CONFIRMATION_REQUIRED = None
+    CONFIRMATION_MAX_AGE_DAYS = 7  # a confirmation link works this long
+    CONFIRMATION_RESEND_MINUTES = 10  # at most one new link per signature this often
+    # "Send me a new link" from an expired link, per client address and campaign.
+    CONFIRM_RESEND_RATE_LIMIT = "5 per hour;20 per day"
+    # Signatures lose email and street address this many days after their campaign closed.
+    ANONYMISE_AFTER_DAYS = 90
+
 
 def from_environment():
     """Settings read from the environment; only those present override the defaults."""
     settings = {}
     for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
-                 "XI_DEADLINE"):
+                 "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
+                 "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT"):
         if name in os.environ:
             settings[name] = os.environ[name]
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if name in os.environ:
+            settings[name] = os.environ[name].strip().lower() in ("1", "true", "yes", "on")
     if "DATABASE_URL" in os.environ:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-    for name in ("PROXY_FIX", "HSTS_SECONDS", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW"):
+    for name in ("PROXY_FIX", "HSTS_SECONDS", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "MAIL_PORT",
+                 "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_SECONDS", "OUTBOX_LEASE_SECONDS",
+                 "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
+                 "OUTBOX_RETENTION_DAYS"):
         if name in os.environ:
             settings[name] = _int(name, 0)
     if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":
@@ -95,6 +132,8 @@ def check_production(config):
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         raise ProductionConfigError("set RATELIMIT_STORAGE_URI to Redis (e.g. redis://127.0.0.1:6379/0) so "
                                     "limits hold across processes and machines")
+    if not (config["SITE_URL"] or "").startswith("https://"):
+        raise ProductionConfigError("set SITE_URL to the site's public https:// address: links in emails use it")
 
 
 def engine_options(config):

@@ -1,7 +1,7 @@
 """Database models. The schema changes only through migrations (migrations/)."""
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -28,6 +28,11 @@ class UtcDateTime(db.TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+SIGNATURE_PENDING = "pending"
+SIGNATURE_COUNTED = "counted"
+SIGNATURE_ERASED = "erased"
 
 
 class Signature(db.Model):
@@ -57,6 +62,16 @@ class Signature(db.Model):
     locale: Mapped[str] = mapped_column(String(16))  # BCP 47 tag of the page signed on
     source: Mapped[str] = mapped_column(String(16), default="web")  # web, later: paper, import
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # pending: waits for its email to be confirmed, not counted. counted: in the count.
+    # erased: in the count, but the person's data was removed at their request (privacy.py).
+    status: Mapped[str] = mapped_column(String(16), default=SIGNATURE_COUNTED, server_default=SIGNATURE_COUNTED)
+    # SHA-256 of the normalised email, to find a person's signatures in every campaign (erasure).
+    email_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When the last confirmation email was queued: a repeat signer gets a new one only now and then.
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When email and street address were removed (after the campaign closed, or on erasure).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="signature", cascade="all, delete-orphan")
 
@@ -86,6 +101,8 @@ class CampaignSettings(db.Model):
     closed: Mapped[bool | None] = mapped_column(Boolean)
     goal: Mapped[int | None] = mapped_column(Integer)
     deadline: Mapped[date | None] = mapped_column(Date)
+    # When an organiser closed it (set with `closed`); anonymisation counts its days from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -104,3 +121,44 @@ class SignatureCounter(db.Model):
 
 
 COUNTER_SHARDS = 8
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent, queued in the same transaction as what it is about.
+
+    The message is rendered when queued (in the signer's language), so a retry sends the same
+    bytes with the same Message-ID. Sending and its guarantees: campaign/mail/outbox.py.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        UniqueConstraint("message_id", name="uq_outbox_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # Deleting a signature (erasure of a pending one) deletes its messages.
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id", ondelete="CASCADE"), index=True)
+    campaign: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64))  # confirm, thanks, update:<template>
+    # Makes queueing idempotent where it must be (one update per template and signer).
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    locale: Mapped[str] = mapped_column(String(16))
+    to_address: Mapped[str] = mapped_column(String(254))
+    from_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: extra headers (List-Unsubscribe ...)
+    message_id: Mapped[str] = mapped_column(String(255))
+    # pending -> sending -> sent; dead after too many failures; unknown when a worker died
+    # mid-send (it may or may not have gone out: never resent automatically).
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -19,7 +19,7 @@ IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-TABLES = ("consent", "signature", "signature_counter", "campaign_settings")
+TABLES = ("outbox", "consent", "signature", "signature_counter", "campaign_settings")
 
 
 def pytest_sessionstart(session):
@@ -169,3 +169,20 @@ def rows(app):
             return db.session.execute(query).scalar_one()
 
     return number
+
+
+def confirm_pending(app):
+    """Confirm every pending signature the way its signer's button does (for tests about counting
+    that sign a campaign requiring confirmation; the email flow itself: test_email_*.py)."""
+    from sqlalchemy import select
+
+    from campaign.campaigns import definitions
+    from campaign.models import SIGNATURE_PENDING, Signature
+    from campaign.petitions.confirmation import confirm_signature
+
+    by_slug = {definition.slug: definition for definition in definitions()}
+    with app.app_context():
+        pending = db.session.execute(
+            select(Signature.id, Signature.campaign).where(Signature.status == SIGNATURE_PENDING)).all()
+        for signature_id, slug in pending:
+            confirm_signature(by_slug[slug], signature_id)

@@ -52,7 +52,7 @@ def postgres():
 
 @pytest.fixture
 def database(postgres):
-    postgres.psql("TRUNCATE consent, signature, signature_counter, campaign_settings")
+    postgres.psql("TRUNCATE outbox, consent, signature, signature_counter, campaign_settings")
     return postgres
 
 

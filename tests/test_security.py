@@ -59,11 +59,17 @@ def test_production_refuses_per_process_rate_limits():
         create_app({**PRODUCTION, "SECRET_KEY": "x" * 64, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
+def test_production_refuses_email_links_to_a_non_https_site():
+    with pytest.raises(ProductionConfigError, match="SITE_URL"):
+        create_app({**PRODUCTION, "SECRET_KEY": "x" * 64, "SITE_URL": "http://127.0.0.1:5000"})
+
+
 def test_production_from_environment_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("CAMPAIGN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgres://user:pw@127.0.0.1:5432/campaign")
+    monkeypatch.setenv("SITE_URL", "https://petitions.example.org")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
