@@ -54,7 +54,18 @@ def create_app(config=None):
     register_site(app)
     register_campaigns(app)
     register_template_helpers(app)
+    register_commands(app)
     return app
+
+
+def register_commands(app):
+    """`flask outbox …`, `flask mail …` and `flask privacy …` (they need the app and its database)."""
+    from .mail.cli import mail_cli, outbox_cli
+    from .privacy import privacy_cli
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _release_session(_error):

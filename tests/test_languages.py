@@ -6,7 +6,7 @@ import pytest
 from babel.support import Translations
 
 from campaign.translate import translations_dir
-from conftest import sign
+from conftest import confirm_pending, sign
 
 LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
 CAMPAIGNS = ["congress", "xi", "unhcr"]
@@ -109,6 +109,7 @@ def test_closed_campaign_shows_final_count_and_refuses(make_app, rows, lang):
     open_app = make_app()
     client = open_app.test_client()
     assert sign(client, "xi", lang).status_code == 303
+    confirm_pending(open_app)
     yesterday = (date.today() - timedelta(days=2)).isoformat()
     closed = make_app(XI_DEADLINE=yesterday).test_client()
     page = closed.get(f"/{lang}/xi/").get_data(as_text=True)

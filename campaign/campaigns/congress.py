@@ -15,7 +15,7 @@ from wtforms import ValidationError
 from ..districts import NotADistrict, UnknownDistrict, parse_district
 from ..i18n import current_language
 from ..petitions.blueprint import make_petition_blueprint
-from ..petitions.definition import CampaignDefinition, ConsentAnswer
+from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
 from ..petitions.forms import SignatureForm, city_field, consent_box, email_field, us_state_field
 from ..petitions.validation import PlainText, Required, UsZip, strip_text
 from ..places import us_states
@@ -163,7 +163,8 @@ class CongressSignatureForm(SignatureForm):
         validators=[Required(_l("Please enter your street address or your congressional district.")),
                     PlainText(200)],
         filters=[strip_text],
-        render_kw={"autocomplete": "street-address", "maxlength": 200},
+        # One line: address-line1 (street-address is for multi-line fields).
+        render_kw={"autocomplete": "address-line1", "maxlength": 200},
     )
     city = city_field()
     state = us_state_field()
@@ -244,6 +245,8 @@ definition = CampaignDefinition(
     facts=letter_facts,
     letter_context=lambda: {"bills_by_chamber": bills_by_chamber()},
     goal=1000,
+    # The box asks for both: information about the coalition and follow-up about this petition.
+    updates_consent=UpdatesConsent("follow_up_email", petition=frozenset({"yes"}), coalition=frozenset({"yes"})),
 )
 
 blueprint = make_petition_blueprint(definition)

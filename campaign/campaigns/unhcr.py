@@ -7,7 +7,7 @@ Fixes to the seed text (obvious slips only):
 from flask_babel import format_decimal, lazy_gettext as _l, lazy_pgettext, pgettext
 
 from ..petitions.blueprint import make_petition_blueprint
-from ..petitions.definition import CampaignDefinition, ConsentAnswer
+from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
 from ..petitions.forms import SignatureForm, consent_box, country_field, email_field
 
 UPDATES_WORDING = "unhcr-updates-2026-11"
@@ -47,6 +47,8 @@ definition = CampaignDefinition(
     consents=lambda form: [ConsentAnswer("updates", "yes" if form.updates.data else "no", UPDATES_WORDING)],
     facts=letter_facts,
     goal=1000,
+    # The box speaks of this petition and #EscapeNorthKorea, not of the coalition's other work.
+    updates_consent=UpdatesConsent("updates", petition=frozenset({"yes"})),
 )
 
 blueprint = make_petition_blueprint(definition)

@@ -14,7 +14,7 @@ from flask_babel import format_date, get_locale, lazy_gettext as _l, lazy_pgette
 from wtforms import StringField
 
 from ..petitions.blueprint import make_petition_blueprint
-from ..petitions.definition import CampaignDefinition, ConsentAnswer
+from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
 from ..petitions.forms import SignatureForm, choice_field, city_field, country_field, email_field
 from ..petitions.validation import PlainText, Required, strip_text
 from .common import coalition_name, kim_jong_un, xi_jinping
@@ -90,6 +90,10 @@ definition = CampaignDefinition(
     deadline=xi_deadline,
     # The embassies receive the letter in English and in Simplified Chinese.
     delivered_languages=("en", "zh-Hans"),
+    # The email counts a person once: it must be theirs.
+    requires_confirmation=True,
+    updates_consent=UpdatesConsent("email_use", petition=frozenset({"petition_updates", "coalition_news"}),
+                                   coalition=frozenset({"coalition_news"})),
 )
 
 blueprint = make_petition_blueprint(definition)

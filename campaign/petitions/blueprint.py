@@ -4,7 +4,9 @@ from flask import (Blueprint, current_app, g, jsonify, make_response, redirect, 
 from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
+from .confirmation import confirmation_required
 from .counting import campaign_state
+from .email_pages import add_email_routes
 from .page_cache import cached_sign_page
 from .signing import record_signature
 
@@ -74,8 +76,9 @@ def make_petition_blueprint(definition):
     @blueprint.get("/thanks")
     def thanks():
         # The same page for everyone, first signer or repeat: cacheable, and it reveals nothing.
-        return public(render_template("petitions/thanks.html", petition=definition,
-                                      state=campaign_state(definition)))
+        # Where signatures need confirming, it asks everyone to look for the email.
+        template = "petitions/thanks_confirm.html" if confirmation_required(definition) else "petitions/thanks.html"
+        return public(render_template(template, petition=definition, state=campaign_state(definition)))
 
     @blueprint.get("/count.json")
     def count():
@@ -83,4 +86,5 @@ def make_petition_blueprint(definition):
         return public(jsonify(campaign=definition.slug, count=state.count, goal=state.goal, closed=state.closed,
                               deadline=state.deadline.isoformat() if state.deadline else None))
 
+    add_email_routes(blueprint, definition, public)
     return blueprint

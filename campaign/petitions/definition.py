@@ -14,6 +14,23 @@ class ConsentAnswer:
 
 
 @dataclass(frozen=True)
+class UpdatesConsent:
+    """Which stored consent answers let us email a signer news (campaign/mail/updates.py).
+
+    `purpose` is the ConsentAnswer purpose that holds the answer; `petition` the choices that
+    accept news about the petition, `coalition` those that also accept news about the
+    coalition's work. A later answer "withdrawn" (an unsubscribe) overrides them.
+    """
+
+    purpose: str
+    petition: frozenset
+    coalition: frozenset = frozenset()
+
+    def accepts(self, choice, audience="petition"):
+        return choice in (self.coalition if audience == "coalition" else self.petition)
+
+
+@dataclass(frozen=True)
 class CampaignDefinition:
     slug: str
     title: object  # lazy string: the campaign's headline
@@ -38,6 +55,10 @@ class CampaignDefinition:
     delivered_languages: tuple = ("en",)
     # Templates: intro (above the letter), letter, privacy note, actions (on the thanks page)
     templates: dict = field(default_factory=dict)
+    # A signature counts only once its email address is confirmed (CONFIRMATION_REQUIRED overrides).
+    requires_confirmation: bool = False
+    # Which consent answers allow news by email; None: the campaign never sends news.
+    updates_consent: UpdatesConsent | None = None
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")

@@ -1,0 +1,100 @@
+"""Emails in the signer's language: subject, plain text and HTML, all from the gettext catalogs.
+
+Each message is a pair of templates, `email/<name>.txt` and `email/<name>.html` (news:
+`email/updates/<name>.*`). The text template's `subject` block is the subject line, so
+translators see every string of a message in the catalog, the subject included.
+"""
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.utils import parseaddr
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+
+from .. import i18n
+from .links import site_host, site_url
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    text: str
+    html: str
+
+
+@contextmanager
+def in_language(tag):
+    """Render in language `tag` (templates, formatting, lazy strings), then restore the page's."""
+    if tag not in i18n.languages():
+        tag = i18n.default_language()
+    had_lang = "lang" in g
+    previous = g.get("lang")
+    g.lang = tag
+    try:
+        with force_locale(i18n.babel_name(tag)):
+            yield tag
+    finally:
+        if had_lang:
+            g.lang = previous
+        else:
+            g.pop("lang", None)
+
+
+def display_name(signature, tag):
+    """The signer's name in the order readers of `tag` expect (family name first in ko, zh)."""
+    parts = [signature.first_name, signature.last_name]
+    if i18n.family_name_first(tag):
+        parts.reverse()
+    return " ".join(part for part in parts if part)
+
+
+def coalition_name():
+    # Imported here: the campaign modules import the petition machinery, which imports this.
+    from ..campaigns.common import coalition_name as name
+
+    return name()
+
+
+def from_header():
+    """MAIL_FROM; without a display name, the coalition's name in the current language."""
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return str(Address(display_name=name or str(coalition_name()), addr_spec=address))
+
+
+def compose(template, signature, definition, **context):
+    """Render `template` for `signature` in the signer's language. Call inside in_language()."""
+    tag = g.lang
+    context = {
+        "petition": definition,
+        "title": str(definition.title),
+        "recipient": str(definition.recipient),
+        "name": display_name(signature, tag),
+        "coalition": str(coalition_name()),
+        "site_url": current_app.config["SITE_URL"].rstrip("/") + "/",
+        "site_host": site_host(),
+        "petition_url": site_url(f"{definition.slug}.sign", lang=tag),
+        **context,
+    }
+    text_name, html_name = f"email/{template}.txt", f"email/{template}.html"
+    subject = _render_block(text_name, "subject", context)
+    text = _tidy_text(render_template(text_name, **context))
+    html = render_template(html_name, subject=subject, **context)
+    return Composed(subject=subject, text=text, html=html)
+
+
+def _render_block(template_name, block, context):
+    environment = current_app.jinja_env
+    template = environment.get_template(template_name)
+    full_context = dict(context)
+    current_app.update_template_context(full_context)
+    rendered = "".join(template.blocks[block](template.new_context(full_context)))
+    # A subject is one line: no line breaks can reach the header.
+    return " ".join(rendered.split())
+
+
+def _tidy_text(text):
+    """Template whitespace out of a plain-text email: no trailing spaces, at most one blank line."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

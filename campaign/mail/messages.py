@@ -1,0 +1,63 @@
+"""The emails the site sends, each queued in the outbox in the caller's transaction.
+
+- confirm: "please confirm your signature", for campaigns that require it (and again, now and
+  then, to a pending signer who signs again or asks from an expired link);
+- thanks: "you are counted", only to signers who asked for news (it carries the unsubscribe
+  link); a signer who chose "only to count me once" gets the confirmation email and nothing else;
+- update:<name>: news (`flask mail update`), only to consenting, counted, subscribed signers.
+"""
+from datetime import timedelta
+
+from flask_babel import format_date, format_decimal, pgettext
+
+from ..models import utcnow
+from .compose import compose, from_header, in_language
+from .links import (confirmation_max_age_seconds, confirmation_token, site_url, unsubscribe_token)
+from .outbox import enqueue
+
+# RFC 3834: written by software in answer to something the person did.
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+
+def confirm_button_label():
+    # Translators: Button on the page opened from the confirmation email. The email tells the signer to press it, quoting this label.
+    return pgettext("button", "Confirm my signature")
+
+
+def unsubscribe_headers(signature, tag):
+    """RFC 2369 and RFC 8058: mail programs show an "unsubscribe" that POSTs to this URL."""
+    one_click = site_url(f"{signature.campaign}.unsubscribe_one_click", lang=tag,
+                         token=unsubscribe_token(signature))
+    return {"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def unsubscribe_page(signature, tag):
+    return site_url(f"{signature.campaign}.unsubscribe", lang=tag, token=unsubscribe_token(signature))
+
+
+def queue_confirmation(signature, definition):
+    with in_language(signature.locale) as tag:
+        expires = utcnow() + timedelta(seconds=confirmation_max_age_seconds())
+        composed = compose("confirm", signature, definition,
+                           confirm_url=site_url(f"{definition.slug}.confirm", lang=tag,
+                                                token=confirmation_token(signature)),
+                           button=confirm_button_label(), expires=format_date(expires.date(), "long"))
+        return enqueue(signature, "confirm", composed, from_header(), headers=AUTOMATIC)
+
+
+def queue_thanks(signature, definition):
+    with in_language(signature.locale) as tag:
+        composed = compose("thanks", signature, definition, unsubscribe_url=unsubscribe_page(signature, tag))
+        headers = {**AUTOMATIC, **unsubscribe_headers(signature, tag)}
+        return enqueue(signature, "thanks", composed, from_header(), headers=headers)
+
+
+def queue_update(signature, definition, template, count):
+    """One news email; queueing the same template for the same signer again queues nothing."""
+    with in_language(signature.locale) as tag:
+        composed = compose(f"updates/{template}", signature, definition,
+                           unsubscribe_url=unsubscribe_page(signature, tag), count=count,
+                           num=format_decimal(count))
+        return enqueue(signature, f"update:{template}", composed, from_header(),
+                       headers=unsubscribe_headers(signature, tag),
+                       dedupe_key=f"update:{template}:{signature.id}")

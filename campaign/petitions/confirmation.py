@@ -1,0 +1,95 @@
+"""Confirmed signatures: where a campaign requires it, a signature is pending until the signer
+presses the button on the page their email links to, and only then counts (exactly once)."""
+from datetime import timedelta
+from enum import Enum
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Signature, utcnow
+from .counting import increment_count
+
+
+class Outcome(Enum):
+    CONFIRMED = "confirmed"  # counted now
+    ALREADY = "already"  # counted before: nothing changes
+    GONE = "gone"  # no such signature (erased, or never existed)
+
+
+def confirmation_required(definition):
+    """The campaign's definition decides, unless CONFIRMATION_REQUIRED lists the campaigns."""
+    setting = current_app.config.get("CONFIRMATION_REQUIRED")
+    if setting is None:
+        return definition.requires_confirmation
+    if isinstance(setting, str):
+        setting = [part.strip() for part in setting.split(",")]
+    return definition.slug in {slug for slug in setting if slug}
+
+
+def confirm_signature(definition, signature_id):
+    """Count a pending signature, in one transaction with its counter and its thank-you email.
+
+    The UPDATE only matches a pending row, so of two confirmations (a double click, two
+    tabs, two processes) exactly one changes it: PostgreSQL re-checks the condition after
+    waiting for the row lock, SQLite has one writer at a time. The other finds nothing to do.
+    """
+    from ..mail.messages import queue_thanks
+    from ..mail.updates import wants_news
+
+    result = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id, Signature.campaign == definition.slug,
+               Signature.status == SIGNATURE_PENDING)
+        .values(status=SIGNATURE_COUNTED, confirmed_at=utcnow())
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        signature = db.session.get(Signature, signature_id)
+        if signature is None or signature.campaign != definition.slug:
+            return Outcome.GONE
+        return Outcome.ALREADY
+    increment_count(definition.slug)
+    signature = db.session.get(Signature, signature_id)
+    if signature.email and wants_news(definition, signature.id):
+        queue_thanks(signature, definition)
+    db.session.commit()
+    return Outcome.CONFIRMED
+
+
+def claim_resend(definition, signature_id, now=None):
+    """The pending signature, if it may get a new confirmation email now (the caller queues it
+    and commits); None otherwise. At most one per CONFIRMATION_RESEND_MINUTES per signature,
+    decided by one conditional UPDATE so that concurrent requests cannot both send."""
+    now = now or utcnow()
+    earliest = now - timedelta(minutes=current_app.config["CONFIRMATION_RESEND_MINUTES"])
+    result = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id, Signature.campaign == definition.slug,
+               Signature.status == SIGNATURE_PENDING, Signature.email.is_not(None),
+               or_(Signature.confirmation_sent_at.is_(None), Signature.confirmation_sent_at <= earliest))
+        .values(confirmation_sent_at=now)
+    )
+    if result.rowcount != 1:
+        return None
+    return db.session.get(Signature, signature_id)
+
+
+def resend_confirmation(definition, signature_id):
+    """Queue a new confirmation email if the signature is pending and none went out recently."""
+    from ..mail.messages import queue_confirmation
+
+    signature = claim_resend(definition, signature_id)
+    if signature is None:
+        db.session.rollback()
+        return False
+    queue_confirmation(signature, definition)
+    db.session.commit()
+    return True
+
+
+def pending_signature_id(definition, key):
+    return db.session.execute(
+        select(Signature.id).where(Signature.campaign == definition.slug, Signature.identity_key == key,
+                                   Signature.status == SIGNATURE_PENDING)
+    ).scalar()
