@@ -81,7 +81,7 @@ def enqueue(signature, kind, composed, from_address, headers=None, dedupe_key=No
     statement = insert_for_dialect(OutboxMessage).values(**values)
     if dedupe_key:
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(statement).rowcount == 1
+    return db.session.execute(statement.returning(OutboxMessage.id)).scalar() is not None
 
 
 # --- SMTP ------------------------------------------------------------------------------------------
