@@ -222,6 +222,51 @@ def _pages(app, make_app):
     yield "closed refusal", closed.post(f"/{PSEUDO}/xi/", data={
         "csrf_token": csrf_token(closed, f"/{PSEUDO}/unhcr/"), **VALID_SIGNERS["xi"]})
     yield "closed thanks", closed.get(f"/{PSEUDO}/xi/thanks")
+    yield from _email_link_pages(app, make_app)
+
+
+def _email_link_pages(app, make_app):
+    """The pages that links in emails open: confirm, expired, new link, unsubscribe ..."""
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.models import OutboxMessage, Signature
+    from test_email_confirmation import expired_token
+
+    settings = dict(LANGUAGES=app.config["LANGUAGES"],
+                    BABEL_TRANSLATION_DIRECTORIES=app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    mail = make_app(**settings)
+    client = mail.test_client()
+    sign(client, "xi", PSEUDO, email="pseudo@example.org", email_use="petition_updates")
+    sign(client, "xi", PSEUDO, email="late@example.org")
+
+    def link(address, kind, part):
+        with mail.app_context():
+            body = db.session.execute(select(OutboxMessage.body_text).where(
+                OutboxMessage.to_address == address, OutboxMessage.kind == kind)).scalars().first()
+        return re.search(r"https?://[^/\s]+(/\S*" + part + r"\S*)", body).group(1)
+
+    confirm = link("pseudo@example.org", "confirm", "/confirm/")
+    yield "confirm page", client.get(confirm)
+    yield "confirm page, stale form", client.post(confirm, data={"csrf_token": "expired.token"})
+    yield "link that does not work", client.get(f"/{PSEUDO}/xi/confirm/not-a-token")
+    closed = make_app(XI_DEADLINE="2000-01-01", **settings).test_client()
+    yield "confirm page, petition closed", closed.get(link("late@example.org", "confirm", "/confirm/"))
+    client = mail.test_client()
+    token = csrf_token(client, confirm)  # one per session: it serves every form below
+    done = client.post(confirm, data={"csrf_token": token})
+    assert done.status_code == 303, done.status_code
+    yield "confirmed", client.get(done.headers["Location"])
+    with mail.app_context():
+        late = db.session.execute(select(Signature.id).where(Signature.email == "late@example.org")).scalar_one()
+    expired = f"/{PSEUDO}/xi/confirm/{expired_token(mail, late, days=30)}"
+    yield "expired link", client.get(expired)
+    yield "new link sent", client.post(f"{expired}/new-link", data={"csrf_token": token})
+    unsubscribe = link("pseudo@example.org", "thanks", "/unsubscribe/")
+    yield "unsubscribe page", client.get(unsubscribe)
+    yield "unsubscribe page, stale form", client.post(unsubscribe, data={"csrf_token": "expired.token"})
+    yield "unsubscribed", client.post(unsubscribe, data={"csrf_token": token})
+    yield "one-click unsubscribe", client.post(f"{unsubscribe}/one-click", data={"List-Unsubscribe": "One-Click"})
 
 
 def _error_pages(app):
@@ -232,6 +277,33 @@ def _error_pages(app):
         with app.test_request_context(f"/{PSEUDO}/xi/"):
             body, code, _headers = render_error(f"errors/{status}.html", status)
             yield str(status), body
+    yield from _emails(app)
+
+
+def _emails(app):
+    """Every kind of email queued in the pseudo-locale by the pages above, plus a news email:
+    subject, plain text and HTML. Links are addresses, not words: they are left out."""
+    from html import escape
+
+    from sqlalchemy import select
+
+    from campaign.campaigns.xi import definition as xi
+    from campaign.extensions import db
+    from campaign.mail.updates import queue_news
+    from campaign.models import Consent, OutboxMessage
+
+    with app.app_context():
+        # The signer unsubscribed above; let them accept news again to render one.
+        db.session.query(Consent).filter_by(choice="withdrawn").delete()
+        queue_news(xi, "delivered")
+        messages = db.session.execute(select(OutboxMessage).where(OutboxMessage.locale == PSEUDO)).scalars().all()
+        kinds = {message.kind for message in messages}
+        assert kinds == {"confirm", "thanks", "update:delivered"}, kinds
+        for message in messages:
+            without_links = re.compile(r"https?://[^\s<\"]+")
+            yield f"email {message.kind}: subject", f"<p>{escape(message.subject)}</p>"
+            yield f"email {message.kind}: text", f"<pre>{escape(without_links.sub('', message.body_text))}</pre>"
+            yield f"email {message.kind}: HTML", without_links.sub("", message.body_html)
 
 
 def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
@@ -245,6 +317,9 @@ def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
         assert untranslated_text(html) == [], f"{name}: text not from a catalog"
     assert seen["429"] == 429 and seen["413"] == 413 and seen["closed refusal"] == 403
     assert seen["xi form errors"] == 400 and seen["405"] == 405
+    assert (seen["confirm page"], seen["confirm page, stale form"], seen["link that does not work"]) == (200, 400, 404)
+    assert (seen["expired link"], seen["new link sent"], seen["unsubscribed"]) == (410, 200, 200)
+    assert seen["one-click unsubscribe"] == 200 and seen["unsubscribe page, stale form"] == 400
 
 
 def test_pseudo_check_catches_a_hard_coded_string(pseudo_app):
