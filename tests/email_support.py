@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 SITE_URL = "http://petitions.test"
 
@@ -101,3 +102,15 @@ def press_button(client, path, status=200):
     action = re.search(r'<form method="post" action="([^"]+)"', html).group(1)
     token = CSRF_FIELD.search(html).group(1)
     return client.post(action, data={"csrf_token": token})
+
+
+def expired_token(app, signature_id, days, slug="xi"):
+    """A genuine confirmation token signed `days` ago (what an old email holds)."""
+    from campaign.mail.links import CONFIRM_SALT
+
+    class PastSigner(TimestampSigner):
+        def get_timestamp(self):
+            return super().get_timestamp() - days * 24 * 3600
+
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=PastSigner).dumps(
+        [signature_id, slug])

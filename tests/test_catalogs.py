@@ -231,7 +231,7 @@ def _email_link_pages(app, make_app):
 
     from campaign.extensions import db
     from campaign.models import OutboxMessage, Signature
-    from test_email_confirmation import expired_token
+    from email_support import expired_token
 
     settings = dict(LANGUAGES=app.config["LANGUAGES"],
                     BABEL_TRANSLATION_DIRECTORIES=app.config["BABEL_TRANSLATION_DIRECTORIES"])

@@ -6,16 +6,14 @@ from datetime import timedelta
 
 import pytest
 from babel.support import Translations
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
 from campaign.extensions import db
-from campaign.mail.links import CONFIRM_SALT
 from campaign.models import OutboxMessage, Signature, utcnow
 from campaign.translate import translations_dir
 from conftest import VALID_SIGNERS, sign
-from email_support import (CSRF_FIELD, SITE_URL, bodies, link_path, mail_app, mailbox, press_button,  # noqa: F401
-                           send_outbox)
+from email_support import (CSRF_FIELD, SITE_URL, bodies, expired_token, link_path, mail_app, mailbox,  # noqa: F401
+                           press_button, send_outbox)
 
 LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
 XI_TITLE = "Petition to Xi Jinping to Stop Repatriating North Korean Refugees!"
@@ -162,15 +160,6 @@ def test_concurrent_confirmations_count_once(mail_app, mailbox, count):
         thread.join()
     assert statuses == [303] * 5
     assert count("xi") == 1
-
-
-def expired_token(app, signature_id, days):
-    class PastSigner(TimestampSigner):
-        def get_timestamp(self):
-            return super().get_timestamp() - days * 24 * 3600
-
-    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=PastSigner).dumps(
-        [signature_id, "xi"])
 
 
 def test_expired_link_offers_a_new_one_which_works(mail_app, mailbox, count):

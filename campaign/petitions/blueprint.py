@@ -77,8 +77,8 @@ def make_petition_blueprint(definition):
     def thanks():
         # The same page for everyone, first signer or repeat: cacheable, and it reveals nothing.
         # Where signatures need confirming, it asks everyone to look for the email.
-        template = "petitions/thanks_confirm.html" if confirmation_required(definition) else "petitions/thanks.html"
-        return public(render_template(template, petition=definition, state=campaign_state(definition)))
+        return public(render_template("petitions/thanks.html", petition=definition, state=campaign_state(definition),
+                                      confirmation=confirmation_required(definition)))
 
     @blueprint.get("/count.json")
     def count():
