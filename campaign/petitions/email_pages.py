@@ -6,7 +6,7 @@ stale page asks again instead of failing). The one-click unsubscribe URL of the
 `List-Unsubscribe` header is the exception RFC 8058 defines: a POST without cookies or CSRF
 token, authorised by the signed token in the URL alone.
 """
-from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask import current_app, g, make_response, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
 from ..extensions import csrf, db, limiter
