@@ -141,3 +141,25 @@ def screenshot_path(kind, name):
     path = SCREENSHOTS / kind / name
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def requires_confirmation(live_server, slug):
+    from campaign.campaigns import definitions
+    from campaign.petitions.confirmation import confirmation_required
+
+    with live_server.app.app_context():
+        return confirmation_required(next(d for d in definitions() if d.slug == slug))
+
+
+def emailed_confirmation_link(live_server, email):
+    """The link in the confirmation email waiting in the outbox for `email`, on this test server."""
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.models import OutboxMessage as Outbox
+
+    with live_server.app.app_context():
+        body = db.session.execute(select(Outbox.body_text).where(Outbox.to_address == email,
+                                                                 Outbox.kind == "confirm")).scalar_one()
+    link = re.search(r"https?://\S+", body).group(0)
+    return live_server.url + "/" + link.split("/", 3)[3]
