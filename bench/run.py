@@ -49,8 +49,10 @@ def wrk(url, seconds, threads=2, connections=WRK_CONNECTIONS, script=None, scrip
     command.append(url)
     if script_args:
         command += ["--", *script_args]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return parse_wrk(output)
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"wrk failed on {url} (is the server up? see its log):\n{result.stdout}{result.stderr}")
+    return parse_wrk(result.stdout)
 
 
 def serve(app_module, env, log_name, workdir):
@@ -141,6 +143,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
     redis = Redis(free_port()).start()
     common = {"CAMPAIGN_ENV": "production", "SECRET_KEY": "bench-" + "k" * 40, "RATELIMIT_STORAGE_URI": redis.url,
+              "SITE_URL": "https://petitions.example.org",
               # Many signers behind one test client: the proxy count makes X-Forwarded-For the client.
               "PROXY_FIX": "1", "SIGN_RATE_LIMIT": "1000 per minute", "SESSION_COOKIE_SECURE": "0"}
     rows = []
