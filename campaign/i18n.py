@@ -4,6 +4,7 @@ URL language tags are BCP 47 (`zh-Hans`); catalog folders use Babel's names (`zh
 The configuration is checked at start-up: a configured language without a compiled catalog
 stops the app, so a half-installed language never reaches a visitor.
 """
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +66,21 @@ def language_name(tag):
 
 def family_name_first(tag=None):
     return Locale.parse(babel_name(tag or current_language())).language in FAMILY_NAME_FIRST
+
+
+def person_name(first, last, tag):
+    """A signer's name as it is written: a name in Han or Hangul as its owner writes it, family
+    name first with no space (陳美玲, 김민준), on any page; a Latin name in the order readers of
+    `tag` expect (Mei Chen in English, Chen Mei on a Chinese page)."""
+    parts = [part for part in (first, last) if part]
+    if parts and all(_written_without_spaces(part) for part in parts):
+        return "".join(reversed(parts))
+    return " ".join(reversed(parts) if family_name_first(tag) else parts)
+
+
+def _written_without_spaces(text):
+    return all(unicodedata.name(ch, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY", "HANGUL", "HIRAGANA",
+                                                    "KATAKANA")) for ch in text)
 
 
 def make_language_converter(tags):

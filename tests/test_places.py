@@ -66,3 +66,13 @@ def test_country_names_come_from_cldr_per_locale():
     assert dict(country_choices("zh-Hans"))["KP"] == "朝鲜"
     assert dict(country_choices("zh-Hant"))["KP"] == "北韓"
     assert "EU" not in dict(country_choices("en")) and "ZZ" not in dict(country_choices("en"))
+
+
+@pytest.mark.parametrize("first, last, tag, expected", [
+    ("美玲", "陳", "zh-Hant", "陳美玲"), ("민준", "김", "ko", "김민준"), ("Mei", "Chen", "zh-Hans", "Chen Mei"),
+    ("Mei", "Chen", "en", "Mei Chen"), ("Young", "Kim", "ko", "Kim Young"), ("美玲", "陳", "en", "陳美玲"),
+])
+def test_person_names_follow_the_readers_conventions(first, last, tag, expected):
+    from campaign.i18n import person_name
+
+    assert person_name(first, last, tag) == expected

@@ -44,10 +44,7 @@ def in_language(tag):
 
 def display_name(signature, tag):
     """The signer's name in the order readers of `tag` expect (family name first in ko, zh)."""
-    parts = [signature.first_name, signature.last_name]
-    if i18n.family_name_first(tag):
-        parts.reverse()
-    return " ".join(part for part in parts if part)
+    return i18n.person_name(signature.first_name, signature.last_name, tag)
 
 
 def coalition_name():
