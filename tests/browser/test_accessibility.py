@@ -7,8 +7,9 @@ look at, and its text is checked to be drawn with the font made for its language
 import pytest
 from playwright.sync_api import expect
 
-from .pages import expect_language, signer
-from .support import CAMPAIGNS, TAGS, exact_count, requires_confirmation, screenshot_path
+from .pages import expect_language, fill_form, signer, submit
+from .support import (CAMPAIGNS, TAGS, emailed_confirmation_link, exact_count, requires_confirmation,
+                      screenshot_path)
 
 SERIOUS = ("serious", "critical")
 
@@ -22,7 +23,7 @@ EXPECTED_FACES = {
 }
 
 
-def tour(page, tag):
+def tour(page, tag, live_server=None, catalog=None):
     """Every page a visitor can reach, as (name, how to get there)."""
     def sign_with_nothing_filled_in(slug):
         page.goto(f"/{tag}/{slug}/")
@@ -36,6 +37,20 @@ def tour(page, tag):
         yield f"sign-{slug}-errors", lambda slug=slug: sign_with_nothing_filled_in(slug)
         yield f"thanks-{slug}", lambda slug=slug: page.goto(f"/{tag}/{slug}/thanks")
     yield "404", lambda: page.goto(f"/{tag}/no-such-page")
+    if live_server is not None and catalog is not None and requires_confirmation(live_server, "xi"):
+        def sign_xi_and_open_the_emailed_link():
+            person = signer("xi", tag)
+            page.goto(f"/{tag}/xi/")
+            fill_form(page, catalog, person)
+            submit(page, catalog)
+            page.goto(emailed_confirmation_link(live_server, person["text"]["email"]))
+
+        def press_confirm():
+            page.get_by_role("button", name=catalog.p("button", "Confirm my signature")).click()
+            expect_language(page, live_server.url, tag, "xi/confirmed")
+
+        yield "confirm-xi", sign_xi_and_open_the_emailed_link
+        yield "confirmed-xi", press_confirm
 
 
 def axe_violations(page, axe_script):
@@ -64,11 +79,11 @@ def platform_fonts(page, selector):
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_every_page_passes_axe_and_is_drawn_in_its_own_script(visit, axe_script, tag):
+def test_every_page_passes_axe_and_is_drawn_in_its_own_script(visit, axe_script, live_server, catalogs, tag):
     # bypass_csp: our Content-Security-Policy forbids inline script, which is how axe is injected.
     page = visit(tag, bypass_csp=True).new_page()
     problems = {}
-    for name, go in tour(page, tag):
+    for name, go in tour(page, tag, live_server, catalogs[tag]):
         go()
         expect(page.locator("html")).to_have_attribute("lang", tag)
         page.screenshot(path=screenshot_path("desktop", f"{tag}-{name}.png"), full_page=True)
