@@ -41,6 +41,7 @@ def main(argv):
     command, rest = argv[0], argv[1:]
     set_up()
     if command == "serve":
+        run(BIN / "flask", "--app", "wsgi", "data", "import")  # districts for the congress form; idempotent
         host_port = rest or ["--host", "127.0.0.1", "--port", "5000"]
         run(BIN / "flask", "--app", "wsgi", "run", *host_port)
     elif command == "test":

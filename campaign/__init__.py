@@ -59,13 +59,16 @@ def create_app(config=None):
 
 
 def register_commands(app):
-    """`flask outbox …`, `flask mail …` and `flask privacy …` (they need the app and its database)."""
+    """`flask outbox …`, `flask mail …`, `flask privacy …` and `flask data …` (they need the app and its
+    database)."""
+    from .congress_data import data_cli
     from .mail.cli import mail_cli, outbox_cli
     from .privacy import privacy_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(data_cli)
 
 
 def _release_session(_error):

@@ -162,3 +162,36 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ZipDistrict(db.Model):
+    """One (ZIP, state, district) row: a ZIP code (a Census ZCTA) touches this congressional district.
+
+    Loaded by `flask data import` (campaign/congress_data.py) from campaign/data/congress/zccd.csv.
+    A ZIP may have several rows (it crosses district or even state lines).
+    """
+
+    __tablename__ = "zip_district"
+
+    zip_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    state: Mapped[str] = mapped_column(String(2), primary_key=True)
+    # 0 for an at-large seat or a non-voting delegate.
+    district: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class CongressMember(db.Model):
+    """A current member of Congress, loaded by `flask data import`. A seat with no row is vacant."""
+
+    __tablename__ = "congress_member"
+    __table_args__ = (Index("ix_congress_member_seat", "state", "district"),)
+
+    bioguide_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chamber: Mapped[str] = mapped_column(String(3))  # sen or rep
+    state: Mapped[str] = mapped_column(String(2))
+    district: Mapped[int | None] = mapped_column(Integer)  # representatives only; 0 = at-large or delegate
+    senate_class: Mapped[int | None] = mapped_column(Integer)
+    full_name: Mapped[str] = mapped_column(String(200))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    party: Mapped[str | None] = mapped_column(String(50))
+    url: Mapped[str | None] = mapped_column(String(300))

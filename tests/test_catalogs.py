@@ -210,6 +210,7 @@ def _pages(app, make_app):
             "email_use": "nope"})
         yield f"{slug} expired form", client.post(f"/{PSEUDO}/{slug}/", data={"csrf_token": "expired.token"})
         yield f"{slug} thanks", client.get(f"/{PSEUDO}/{slug}/thanks")
+    yield "congress choose district", _choose_district_page(app, client)
     yield "404", client.get(f"/{PSEUDO}/no-such-page/")
     yield "405", client.put(f"/{PSEUDO}/xi/")
     yield "413", client.post(f"/{PSEUDO}/xi/", data={"first_name": "x" * 100000})
@@ -223,6 +224,21 @@ def _pages(app, make_app):
         "csrf_token": csrf_token(closed, f"/{PSEUDO}/unhcr/"), **VALID_SIGNERS["xi"]})
     yield "closed thanks", closed.get(f"/{PSEUDO}/xi/thanks")
     yield from _email_link_pages(app, make_app)
+
+
+def _choose_district_page(app, client):
+    """The congress form asking which of its ZIP code's districts the signer lives in (one vacant)."""
+    from campaign.extensions import db
+    from campaign.models import CongressMember, ZipDistrict
+
+    with app.app_context():
+        db.session.add_all([ZipDistrict(zip_code="92833", state="CA", district=number) for number in (38, 45, 46)])
+        db.session.add(CongressMember(bioguide_id="S001156", chamber="rep", state="CA", district=38,
+                                      full_name="Linda T. Sánchez", first_name="Linda", last_name="Sánchez"))
+        db.session.commit()
+    response = sign(client, "congress", PSEUDO, zip_code="92833")
+    assert 'name="district"' in response.get_data(as_text=True) and "Linda T. Sánchez" in response.get_data(as_text=True)
+    return response
 
 
 def _email_link_pages(app, make_app):
@@ -316,7 +332,7 @@ def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
     for name, html in _error_pages(pseudo_app):
         assert untranslated_text(html) == [], f"{name}: text not from a catalog"
     assert seen["429"] == 429 and seen["413"] == 413 and seen["closed refusal"] == 403
-    assert seen["xi form errors"] == 400 and seen["405"] == 405
+    assert seen["xi form errors"] == 400 and seen["405"] == 405 and seen["congress choose district"] == 400
     assert (seen["confirm page"], seen["confirm page, stale form"], seen["link that does not work"]) == (200, 400, 404)
     assert (seen["expired link"], seen["new link sent"], seen["unsubscribed"]) == (410, 200, 200)
     assert seen["one-click unsubscribe"] == 200 and seen["unsubscribe page, stale form"] == 400

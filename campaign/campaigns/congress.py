@@ -9,18 +9,19 @@ Fixes to the seed text (obvious slips only):
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, lazy_gettext as _l, lazy_pgettext, ngettext, pgettext
+from flask_babel import format_date, gettext as _, lazy_gettext as _l, lazy_pgettext, ngettext, pgettext
 from wtforms import ValidationError
 
+from ..congress_data import candidate_districts, representatives, zip_data_loaded
 from ..districts import NotADistrict, UnknownDistrict, parse_district
 from ..i18n import current_language
 from ..petitions.blueprint import make_petition_blueprint
 from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
-from ..petitions.forms import SignatureForm, city_field, consent_box, email_field, us_state_field
+from ..petitions.forms import SignatureForm, as_choices, city_field, consent_box, email_field, us_state_field
 from ..petitions.validation import PlainText, Required, UsZip, strip_text
 from ..places import us_states
 from .common import coalition_name
-from wtforms import StringField
+from wtforms import RadioField, StringField
 
 FOLLOW_UP_WORDING = "congress-follow-up-2026-11"
 
@@ -174,12 +175,62 @@ class CongressSignatureForm(SignatureForm):
         filters=[strip_text],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 10},
     )
+    # Shown only when the ZIP code leaves a choice (several districts, or a ZIP not in the table).
+    district = RadioField(
+        # Translators: Heading of the list of congressional districts a signer chooses from.
+        lazy_pgettext("form field", "Your congressional district"), choices=[], validate_choice=False)
     email = email_field(required=False, description=_l(
         "Please enter your email address if you would like more information about our organization "
         "and to receive follow-up emails regarding this petition."))
     follow_up = consent_box(
         _l("Send me more information about the North Korea Freedom Coalition and follow-up emails "
            "about this petition."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chosen_district = None  # set by validate() when the ZIP code gives the district
+
+    def detail_fields(self):
+        return [field for field in super().detail_fields() if field is not self.district or field.choices]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self._finds_district():
+            valid = self._choose_district() and valid
+        return valid
+
+    def _finds_district(self):
+        """A street address with a valid state and ZIP code, and the district table is loaded."""
+        fields = (self.address_or_district, self.state, self.zip_code)
+        return (all(field.data and not field.errors for field in fields) and self.typed_district() is None
+                and zip_data_loaded())
+
+    def _choose_district(self):
+        """One district: use it. Several: the signer chooses among them. A ZIP code not found in the
+        state: the signer chooses among the state's districts."""
+        state = self.state.data
+        candidates, found = candidate_districts(self.zip_code.data, state)
+        if len(candidates) <= 1:
+            self.chosen_district = candidates[0] if candidates else None
+            return True
+        names = representatives(state)
+        self.district.choices = as_choices(
+            [(str(district), district_choice_label(district, names.get(district.number))) for district in candidates])
+        by_value = {str(district): district for district in candidates}
+        if self.district.data in by_value:
+            self.chosen_district = by_value[self.district.data]
+            return True
+        if self.district.data:
+            message = _("Please choose your congressional district from the list.")
+        elif found:
+            # Translators: Shown above the list of districts when the signer's ZIP code crosses district lines.
+            message = _("Your ZIP code is in more than one congressional district. Please choose yours.")
+        else:
+            # Translators: Shown above the list of all districts of a state. %(state)s is the U.S. state the signer chose.
+            message = _("We could not find your ZIP code in %(state)s, so all of its congressional districts "
+                        "are listed. Please choose yours.", state=us_states()[state].name(current_language()))
+        self.district.errors = [message]
+        return False
 
     def typed_district(self):
         try:
@@ -206,17 +257,26 @@ class CongressSignatureForm(SignatureForm):
             raise ValidationError(_l("Please enter your email address to receive follow-up emails."))
 
 
+def district_choice_label(district, name):
+    if name is None:
+        # Translators: A congressional district (such as CA-14) in the list a signer chooses from, whose seat in the House is vacant.
+        return pgettext("district choice", "%(district)s — vacant seat") % {"district": district.label}
+    # Translators: A congressional district in the list a signer chooses from: %(district)s is the district (such as CA-40), %(name)s its representative. The name stays in English as it comes from the data (e.g. "CA-40 — Young Kim").
+    return pgettext("district choice", "%(district)s — %(name)s") % {"district": district.label, "name": name}
+
+
 def identity(form):
     return (form.first_name.data, form.last_name.data, form.zip_code.data[:5])
 
 
 def signature_values(form):
-    district = form.typed_district()
+    typed = form.typed_district()
+    district = typed or form.chosen_district
     zip_code = form.zip_code.data.replace("-", "")
     return {
         "first_name": form.first_name.data,
         "last_name": form.last_name.data,
-        "street_address": None if district else form.address_or_district.data,
+        "street_address": None if typed else form.address_or_district.data,
         "district": str(district) if district else None,
         "city": form.city.data,
         "region": form.state.data,
