@@ -59,8 +59,9 @@ def create_app(config=None):
 
 
 def register_commands(app):
-    """`flask outbox …`, `flask mail …`, `flask privacy …` and `flask data …` (they need the app and its
-    database)."""
+    """`flask outbox …`, `flask mail …`, `flask privacy …`, `flask data …` and `flask users …` (they need
+    the app and its database)."""
+    from .accounts import users_cli
     from .congress_data import data_cli
     from .mail.cli import mail_cli, outbox_cli
     from .privacy import privacy_cli
@@ -69,6 +70,7 @@ def register_commands(app):
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(users_cli)
 
 
 def _release_session(_error):

@@ -195,3 +195,27 @@ class CongressMember(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     party: Mapped[str | None] = mapped_column(String(50))
     url: Mapped[str | None] = mapped_column(String(300))
+
+
+ROLE_ADMIN = "admin"
+ROLE_ORGANISER = "organiser"
+
+
+class User(db.Model):
+    """An organiser's account (`flask users …`, campaign/accounts.py). Signers have no accounts.
+
+    The password is kept only as an argon2 hash. A disabled account keeps its row (the audit
+    log will name it) but can no longer sign in.
+    """
+
+    __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
+    __table_args__ = (UniqueConstraint("email", name="uq_app_user_email"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # trimmed and case-folded
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_ORGANISER)  # admin or organiser
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,0 +1,106 @@
+"""Organiser accounts: `flask users create|set-password|disable`, and argon2 password hashing.
+
+Passwords are hashed with argon2id (argon2-cffi's default parameters, RFC 9106 low-memory
+profile); `verify_password` also upgrades a hash made with older parameters. There are no
+login pages yet: these commands are the only way accounts change.
+"""
+import unicodedata
+
+import click
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLE_ADMIN, ROLE_ORGANISER, User, utcnow
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024  # hashing is deliberately slow; refuse megabyte "passwords"
+
+hasher = PasswordHasher()
+users_cli = AppGroup("users", help="Organiser accounts (no login pages yet).")
+
+
+def normalise_email(email):
+    return unicodedata.normalize("NFKC", email).strip().casefold()
+
+
+def hash_password(password):
+    return hasher.hash(password)
+
+
+def verify_password(user, password):
+    """Whether `password` is the user's; never raises for a wrong or malformed hash."""
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def check_password(password):
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(f"use at least {PASSWORD_MIN_LENGTH} characters", param_hint="password")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise click.BadParameter(f"use at most {PASSWORD_MAX_LENGTH} characters", param_hint="password")
+    return password
+
+
+def find_user(email):
+    return db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+def _existing(email):
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {normalise_email(email)}")
+    return user
+
+
+def _password_option():
+    return click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                        callback=lambda context, param, value: check_password(value),
+                        help=f"Prompted for when left out (at least {PASSWORD_MIN_LENGTH} characters).")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The organiser's name, as the audit log will show it.")
+@click.option("--role", type=click.Choice([ROLE_ORGANISER, ROLE_ADMIN]), default=ROLE_ORGANISER, show_default=True)
+@_password_option()
+def create_command(email, name, role, password):
+    """Create an account for EMAIL."""
+    address = normalise_email(email)
+    if "@" not in address or len(address) > 254:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    if find_user(address) is not None:
+        raise click.ClickException(f"an account for {address} already exists")
+    db.session.add(User(email=address, name=name.strip(), role=role, password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Created {role} account {address}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@_password_option()
+def set_password_command(email, password):
+    """Set a new password for EMAIL's account."""
+    user = _existing(email)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    db.session.commit()
+    click.echo(f"Password changed for {user.email}.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_command(email):
+    """Disable EMAIL's account: it can no longer sign in (its row stays for the audit log)."""
+    user = _existing(email)
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+        db.session.commit()
+    click.echo(f"Disabled {user.email}.")
