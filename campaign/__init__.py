@@ -46,6 +46,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
     from .campaigns import register_campaigns
+    from .organisers import register_organisers
     from .security import register_security_headers
     from .site import register_site
     from .templating import register_template_helpers
@@ -53,6 +54,7 @@ def create_app(config=None):
     register_security_headers(app)
     register_site(app)
     register_campaigns(app)
+    register_organisers(app)
     register_template_helpers(app)
     register_commands(app)
     return app

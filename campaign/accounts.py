@@ -1,8 +1,8 @@
 """Organiser accounts: `flask users create|set-password|disable`, and argon2 password hashing.
 
 Passwords are hashed with argon2id (argon2-cffi's default parameters, RFC 9106 low-memory
-profile); `verify_password` also upgrades a hash made with older parameters. There are no
-login pages yet: these commands are the only way accounts change.
+profile); `verify_password` also upgrades a hash made with older parameters. These commands
+are the only way accounts change; sign-in is campaign/organisers/auth.py.
 """
 import unicodedata
 
@@ -19,7 +19,7 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024  # hashing is deliberately slow; refuse megabyte "passwords"
 
 hasher = PasswordHasher()
-users_cli = AppGroup("users", help="Organiser accounts (no login pages yet).")
+users_cli = AppGroup("users", help="Organiser accounts (they sign in at /<lang>/organisers/login).")
 
 
 def normalise_email(email):

@@ -42,6 +42,10 @@ class DefaultConfig:
     # few minutes without a rate limit, and the unique constraint still counts people once.
     RATELIMIT_FAIL = "open"
     SIGN_RATE_LIMIT = "10 per minute;100 per day"
+    # Organiser sign-in: per client address on the POST, and failed attempts per account
+    # (an address with no account is counted the same way, so the two cannot be told apart).
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_LOCKOUT = "5 per 15 minutes"
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     # 0 means the header is ignored and the socket address is the client.
     PROXY_FIX = 0

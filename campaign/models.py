@@ -219,3 +219,26 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CampaignOrganiser(db.Model):
+    """An organiser may see and manage this campaign (admins see every campaign without rows)."""
+
+    __tablename__ = "campaign_organiser"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class AuditEntry(db.Model):
+    """Who did what, when, to which campaign: sign-ins (and failed attempts) and state changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    # None for a failed sign-in with an address that has no account.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(64))  # login, login_failed, logout, campaign_close, ...
+    campaign: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON

@@ -55,6 +55,10 @@ def render_error(template, status, headers=None):
 def register_site(app):
     app.register_blueprint(site)
 
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_error("errors/403.html", 403)
+
     @app.errorhandler(404)
     def not_found(error):
         return render_error("errors/404.html", 404)

@@ -176,7 +176,7 @@ def pseudo_app(catalog_copy, make_app):
 # Text that is data, not interface: names of places (CLDR and the state list), names of
 # languages in their own script, and what the signer typed.
 def _strip_data(soup):
-    for selector in ("option", "nav.languages a", "script", "style"):
+    for selector in ("option", "nav.languages a", "script", "style", "[translate=no]"):
         for element in soup.select(selector):
             element.decompose()
 
@@ -224,6 +224,49 @@ def _pages(app, make_app):
         "csrf_token": csrf_token(closed, f"/{PSEUDO}/unhcr/"), **VALID_SIGNERS["xi"]})
     yield "closed thanks", closed.get(f"/{PSEUDO}/xi/thanks")
     yield from _email_link_pages(app, make_app)
+    yield from _organiser_pages(app)
+
+
+def _organiser_pages(app):
+    """Organiser sign-in (and a failed one), the list of campaigns, each dashboard, a refusal."""
+    from campaign.accounts import hash_password
+    from campaign.extensions import db
+    from campaign.models import ROLE_ADMIN, CampaignOrganiser, User
+
+    with app.app_context():
+        db.session.add(User(email="pseudo-admin@example.org", name="Ada", role=ROLE_ADMIN,
+                            password_hash=hash_password("pseudo admin password")))
+        other = User(email="pseudo-org@example.org", name="Bo", password_hash=hash_password("pseudo org password"))
+        db.session.add(other)
+        db.session.flush()
+        db.session.add(CampaignOrganiser(user_id=other.id, campaign="xi"))
+        db.session.commit()
+    login = f"/{PSEUDO}/organisers/login"
+    client = app.test_client()
+    yield "organiser login", client.get(login)
+    failed = client.post(login, data={"csrf_token": csrf_token(client, login), "email": "pseudo-admin@example.org",
+                                      "password": "wrong password"})
+    assert failed.status_code == 401
+    yield "organiser login failed", failed
+    signed_in = client.post(login, data={"csrf_token": csrf_token(client, login),
+                                         "email": "pseudo-admin@example.org", "password": "pseudo admin password"})
+    assert signed_in.status_code == 303
+    yield "organiser campaigns", client.get(f"/{PSEUDO}/organisers/")
+    for slug in ("congress", "xi", "unhcr"):
+        yield f"{slug} dashboard", client.get(f"/{PSEUDO}/organisers/{slug}/")
+    token = csrf_token(client, f"/{PSEUDO}/organisers/")
+    client.post(f"/{PSEUDO}/organisers/xi/state", data={"csrf_token": token, "action": "close"})
+    yield "closed dashboard", client.get(f"/{PSEUDO}/organisers/xi/")
+    yield "dashboard form errors", client.post(f"/{PSEUDO}/organisers/xi/settings",
+                                               data={"csrf_token": token, "goal": "0"})
+    organiser = app.test_client()
+    organiser.post(login, data={"csrf_token": csrf_token(organiser, login), "email": "pseudo-org@example.org",
+                                "password": "pseudo org password"})
+    yield "403", organiser.get(f"/{PSEUDO}/organisers/congress/")
+    with app.app_context():
+        db.session.query(CampaignOrganiser).delete()
+        db.session.commit()
+    yield "organiser without campaigns", organiser.get(f"/{PSEUDO}/organisers/")
 
 
 def _choose_district_page(app, client):
@@ -336,6 +379,8 @@ def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
     assert (seen["confirm page"], seen["confirm page, stale form"], seen["link that does not work"]) == (200, 400, 404)
     assert (seen["expired link"], seen["new link sent"], seen["unsubscribed"]) == (410, 200, 200)
     assert seen["one-click unsubscribe"] == 200 and seen["unsubscribe page, stale form"] == 400
+    assert (seen["organiser login"], seen["organiser login failed"], seen["unhcr dashboard"]) == (200, 401, 200)
+    assert (seen["dashboard form errors"], seen["403"], seen["organiser without campaigns"]) == (400, 403, 200)
 
 
 def test_pseudo_check_catches_a_hard_coded_string(pseudo_app):

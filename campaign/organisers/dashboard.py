@@ -1,0 +1,179 @@
+"""The organisers' dashboard: the campaigns one may see, and each campaign's figures and settings."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import abort, g, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from sqlalchemy import Date, cast, func, select
+from wtforms import DateField, HiddenField, IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from ..campaigns import definitions
+from ..extensions import db
+from ..i18n import current_language, language_name
+from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, CampaignSettings, Signature, utcnow
+from ..petitions.counting import campaign_state
+from ..places import country_choices, us_states
+from . import organisers
+from .auth import LogoutForm, audit, login_required, visible_campaigns
+
+CHART_DAYS = 30
+COUNTED = (SIGNATURE_COUNTED, SIGNATURE_ERASED)
+
+
+class OpenCloseForm(FlaskForm):
+    action = HiddenField()  # open or close
+
+
+class SettingsForm(FlaskForm):
+    goal = IntegerField(lazy_pgettext("form field", "Goal (signatures)"),
+                        validators=[InputRequired(_l("Please enter a goal of at least one signature.")),
+                                    NumberRange(min=1, max=100_000_000,
+                                                message=_l("Please enter a goal of at least one signature."))])
+    deadline = DateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
+
+
+def _definition(slug):
+    by_slug = {definition.slug: definition for definition in definitions()}
+    if slug not in by_slug:
+        abort(404)
+    if slug not in visible_campaigns(g.organiser):
+        abort(403)
+    return by_slug[slug]
+
+
+@dataclass
+class Bar:
+    day: date
+    count: int
+    x: int
+    y: int
+    height: int
+
+
+def _day_column():
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone("UTC", Signature.created_at), Date)
+    return func.date(Signature.created_at)
+
+
+def signatures_by_day(slug, today=None):
+    today = today or datetime.now(timezone.utc).date()
+    first = today - timedelta(days=CHART_DAYS - 1)
+    day = _day_column()
+    rows = db.session.execute(
+        select(day, func.count()).where(Signature.campaign == slug, Signature.status.in_(COUNTED),
+                                        Signature.created_at >= datetime.combine(first, time.min, timezone.utc))
+        .group_by(day)).all()
+    counts = {date.fromisoformat(str(value)[:10]): number for value, number in rows}
+    return [(first + timedelta(days=offset), counts.get(first + timedelta(days=offset), 0))
+            for offset in range(CHART_DAYS)]
+
+
+def chart_bars(days, height=120, width=20, gap=4):
+    top = max([count for _day, count in days] + [1])
+    bars = []
+    for index, (day, count) in enumerate(days):
+        bar_height = round(count * height / top)
+        bars.append(Bar(day=day, count=count, x=index * (width + gap), y=height - bar_height, height=bar_height))
+    return bars
+
+
+def _grouped(slug, *columns):
+    return db.session.execute(
+        select(*columns, func.count()).where(Signature.campaign == slug, Signature.status.in_(COUNTED))
+        .group_by(*columns).order_by(func.count().desc(), *columns)).all()
+
+
+def figures(definition):
+    slug = definition.slug
+    lang = current_language()
+    countries = dict(country_choices(lang))
+    states = us_states()
+    days = signatures_by_day(slug)
+    return {
+        "days": days,
+        "bars": chart_bars(days),
+        "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(slug, Signature.locale)],
+        "by_country": [(countries.get(code) if code else None, number)
+                       for code, number in _grouped(slug, Signature.country)],
+        "by_state": [(states[code].name(lang) if code in states else code, number)
+                     for code, number in _grouped(slug, Signature.region)] if slug == "congress" else [],
+        "by_district": _grouped(slug, Signature.district) if slug == "congress" else [],
+    }
+
+
+@organisers.get("/")
+@login_required
+def home():
+    by_slug = {definition.slug: definition for definition in definitions()}
+    states = [campaign_state(by_slug[slug]) for slug in visible_campaigns(g.organiser)]
+    return render_template("organisers/home.html", states=states, logout_form=LogoutForm())
+
+
+def _settings_form(state):
+    return SettingsForm(formdata=None, goal=state.goal, deadline=state.deadline)
+
+
+def _render_dashboard(definition, settings_form=None, status=200):
+    state = campaign_state(definition)
+    days_left = None
+    if state.deadline is not None and not state.closed:
+        days_left = max(0, (state.deadline - datetime.now(timezone.utc).date()).days)
+    return render_template("organisers/dashboard.html", petition=definition, state=state, days_left=days_left,
+                           figures=figures(definition), open_close_form=OpenCloseForm(formdata=None),
+                           settings_form=settings_form or _settings_form(state), logout_form=LogoutForm()), status
+
+
+@organisers.get("/<campaign>/")
+@login_required
+def dashboard(campaign):
+    return _render_dashboard(_definition(campaign))
+
+
+def _settings_row(slug):
+    settings = db.session.get(CampaignSettings, slug)
+    if settings is None:
+        settings = CampaignSettings(campaign=slug)
+        db.session.add(settings)
+    return settings
+
+
+@organisers.post("/<campaign>/state")
+@login_required
+def open_close(campaign):
+    definition = _definition(campaign)
+    form = OpenCloseForm()
+    if not form.validate_on_submit() or form.action.data not in ("open", "close"):
+        abort(400)
+    settings = _settings_row(definition.slug)
+    closing = form.action.data == "close"
+    settings.closed = closing
+    settings.closed_at = utcnow() if closing else None
+    audit("campaign_close" if closing else "campaign_open", g.organiser, definition.slug)
+    db.session.commit()
+    return redirect(url_for("organisers.dashboard", campaign=definition.slug), code=303)
+
+
+@organisers.post("/<campaign>/settings")
+@login_required
+def change_settings(campaign):
+    definition = _definition(campaign)
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _render_dashboard(definition, settings_form=form, status=400)
+    before = campaign_state(definition, with_count=False)
+    settings = _settings_row(definition.slug)
+    if form.goal.data != before.goal:
+        settings.goal = form.goal.data
+        audit("campaign_goal", g.organiser, definition.slug, before=before.goal, after=form.goal.data)
+    # An empty date keeps the current deadline.
+    if form.deadline.data is not None and form.deadline.data != before.deadline:
+        settings.deadline = form.deadline.data
+        audit("campaign_deadline", g.organiser, definition.slug,
+              before=before.deadline.isoformat() if before.deadline else None,
+              after=form.deadline.data.isoformat())
+    db.session.commit()
+    return redirect(url_for("organisers.dashboard", campaign=definition.slug), code=303)

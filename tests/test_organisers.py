@@ -1,0 +1,242 @@
+"""Organiser sign-in, access by role, the dashboard's figures and the campaign settings it changes."""
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from campaign.accounts import hash_password
+from campaign.extensions import db
+from campaign.models import ROLE_ADMIN, ROLE_ORGANISER, AuditEntry, CampaignOrganiser, User
+from conftest import VALID_SIGNERS, confirm_pending, csrf_token, sign
+
+PASSWORD = "correct horse battery staple"
+LOGIN = "/en/organisers/login"
+CSRF_VALUE = re.compile(r'name="csrf_token" type="hidden" value="[^"]*"')
+
+
+def add_user(app, email, role=ROLE_ORGANISER, campaigns=(), name="Sun Kim"):
+    with app.app_context():
+        user = User(email=email, name=name, role=role, password_hash=hash_password(PASSWORD))
+        db.session.add(user)
+        db.session.flush()
+        db.session.add_all([CampaignOrganiser(user_id=user.id, campaign=slug) for slug in campaigns])
+        db.session.commit()
+        return user.id
+
+
+def log_in(client, email, password=PASSWORD, lang="en"):
+    url = f"/{lang}/organisers/login"
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "email": email, "password": password})
+
+
+def audit_actions(app, action=None):
+    with app.app_context():
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if action:
+            query = query.where(AuditEntry.action == action)
+        return [(entry.action, entry.user_id, entry.campaign, json.loads(entry.details))
+                for entry in db.session.scalars(query)]
+
+
+@pytest.fixture
+def admin(app):
+    return add_user(app, "admin@example.org", ROLE_ADMIN, name="Ada Admin")
+
+
+def test_login_success_and_logout_are_audited(app, client, admin):
+    response = log_in(client, "  Admin@Example.org ")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/organisers/")
+    home = client.get("/en/organisers/")
+    assert home.status_code == 200 and "Ada Admin" in home.get_data(as_text=True)
+    assert "no-store" in home.headers["Cache-Control"]
+    token = csrf_token(client, "/en/organisers/")
+    assert client.post("/en/organisers/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/en/organisers/").status_code == 303
+    assert [(action, user) for action, user, _c, _d in audit_actions(app)] == [("login", admin), ("logout", admin)]
+
+
+def _failure(client, email, password):
+    response = log_in(client, email, password)
+    return response.status_code, response.get_data(as_text=True).replace(email, "EMAIL")
+
+
+def test_unknown_address_and_wrong_password_get_the_same_answer(app, admin, monkeypatch):
+    import campaign.organisers.auth as auth
+
+    verified = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda user, password: verified.append(1) or real(user, password))
+    known = _failure(app.test_client(), "admin@example.org", "wrong password here")
+    unknown = _failure(app.test_client(), "nobody@example.org", "wrong password here")
+    assert known[0] == unknown[0] == 401
+    # The same page, word for word, apart from each client's own CSRF token.
+    assert CSRF_VALUE.sub("", known[1]) == CSRF_VALUE.sub("", unknown[1])
+    assert "do not match an account" in known[1]
+    assert verified == [1, 1]  # an argon2 verification in both cases (a dummy hash for the unknown address)
+    failed = audit_actions(app, "login_failed")
+    assert [(user, details["email"]) for _a, user, _c, details in failed] == [
+        (admin, "admin@example.org"), (None, "nobody@example.org")]
+
+
+def test_lockout_after_failures_answers_like_a_wrong_password(make_app):
+    app = make_app(LOGIN_LOCKOUT="3 per 15 minutes", LOGIN_RATE_LIMIT="100 per minute")
+    add_user(app, "locked@example.org")
+    client = app.test_client()
+    for _attempt in range(3):
+        assert log_in(client, "locked@example.org", "wrong password here").status_code == 401
+    locked = log_in(client, "locked@example.org")  # the right password, but locked
+    assert locked.status_code == 401 and "do not match an account" in locked.get_data(as_text=True)
+    assert client.get("/en/organisers/").status_code == 303
+    # An address without an account locks the same way after the same number of failures.
+    for _attempt in range(4):
+        assert log_in(client, "ghost@example.org", "wrong password here").status_code == 401
+    # Other accounts are not affected.
+    add_user(app, "other@example.org")
+    assert log_in(client, "other@example.org").status_code == 303
+
+
+def test_login_posts_are_rate_limited_per_address(make_app):
+    app = make_app(LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    token = csrf_token(client, LOGIN)
+    answers = [client.post(LOGIN, data={"csrf_token": token, "email": f"a{n}@example.org", "password": "x"}).status_code
+               for n in range(4)]
+    assert answers == [401, 401, 401, 429]
+
+
+def test_disabled_account_is_refused_like_a_wrong_password(app, runner):
+    add_user(app, "gone@example.org")
+    client = app.test_client()
+    assert log_in(client, "gone@example.org").status_code == 303
+    assert client.get("/en/organisers/").status_code == 200
+    assert runner.invoke(args=["users", "disable", "gone@example.org"]).exit_code == 0
+    # The open session ends at once, and signing in again is refused with the usual answer.
+    assert client.get("/en/organisers/").status_code == 303
+    refused = log_in(app.test_client(), "gone@example.org")
+    assert refused.status_code == 401 and "do not match an account" in refused.get_data(as_text=True)
+
+
+def test_new_password_ends_open_sessions(app, runner):
+    add_user(app, "moved@example.org")
+    client = app.test_client()
+    log_in(client, "moved@example.org")
+    assert client.get("/en/organisers/").status_code == 200
+    result = runner.invoke(args=["users", "set-password", "moved@example.org"],
+                           input="another long password\nanother long password\n")
+    assert result.exit_code == 0, result.output
+    assert client.get("/en/organisers/").status_code == 303
+
+
+ORGANISER_GETS = ["/en/organisers/", "/en/organisers/xi/", "/ko/organisers/congress/", "/en/organisers/unhcr/"]
+ORGANISER_POSTS = [("/en/organisers/xi/state", {"action": "close"}),
+                   ("/en/organisers/xi/settings", {"goal": "5"})]
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_organiser_url(app, client):
+    for url in ORGANISER_GETS:
+        response = client.get(url)
+        assert response.status_code == 303 and "/organisers/login" in response.headers["Location"], url
+    token = csrf_token(client, LOGIN)
+    for url, data in ORGANISER_POSTS:
+        response = client.post(url, data={**data, "csrf_token": token})
+        assert response.status_code == 303 and "/organisers/login" in response.headers["Location"], url
+    assert audit_actions(app) == []
+
+
+def test_organiser_of_another_campaign_is_refused(app):
+    add_user(app, "congress@example.org", campaigns=["congress"])
+    client = app.test_client()
+    log_in(client, "congress@example.org")
+    home = client.get("/en/organisers/").get_data(as_text=True)
+    assert "/en/organisers/congress/" in home and "/en/organisers/xi/" not in home
+    assert client.get("/en/organisers/congress/").status_code == 200
+    for url in ("/en/organisers/xi/", "/en/organisers/unhcr/"):
+        assert client.get(url).status_code == 403, url
+    token = csrf_token(client, "/en/organisers/")
+    for url, data in ORGANISER_POSTS:
+        assert client.post(url, data={**data, "csrf_token": token}).status_code == 403, url
+    assert client.get("/en/xi/count.json").get_json()["closed"] is False
+    assert client.get("/en/organisers/nope/").status_code == 404
+
+
+def test_posts_need_a_csrf_token(app, admin):
+    client = app.test_client()
+    assert client.post(LOGIN, data={"email": "admin@example.org", "password": PASSWORD}).status_code == 400
+    assert client.get("/en/organisers/").status_code == 303  # not signed in
+    log_in(client, "admin@example.org")
+    for url, data in [*ORGANISER_POSTS, ("/en/organisers/logout", {})]:
+        assert client.post(url, data=data).status_code == 400, url
+    assert client.get("/en/xi/count.json").get_json()["closed"] is False
+    assert client.get("/en/organisers/").status_code == 200
+
+
+def test_dashboard_figures(app, admin):
+    public = app.test_client()
+    sign(public, "unhcr", "en", email="a@example.org", country="KR")
+    sign(public, "unhcr", "ko", email="b@example.org", country="KR")
+    sign(public, "unhcr", "zh-Hant", email="c@example.org", country="TW")
+    sign(public, "congress", "en")
+    sign(public, "congress", "en", first_name="Ann", zip_code="99501", state="AK", city="Anchorage",
+         address_or_district="AK-AL")
+    sign(public, "xi", "en")
+    confirm_pending(app)
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+
+    unhcr = client.get("/en/organisers/unhcr/").get_data(as_text=True)
+    assert "3 signatures in total." in unhcr
+    assert "South Korea" in unhcr and "Taiwan" in unhcr
+    assert '<td translate="no">South Korea</td><td>2</td>' in unhcr
+    assert '<td translate="no">Taiwan</td><td>1</td>' in unhcr
+    for language in ("English", "Korean", "Chinese (Traditional)"):
+        assert f'<td translate="no">{language}</td><td>1</td>' in unhcr, language
+    today = datetime.now(timezone.utc).date()  # the chart's days are UTC days
+    assert f"{today.strftime('%B')} {today.day}, {today.year}: 3 signatures" in unhcr
+    assert unhcr.count('class="bar"') == 30 and "<script" not in unhcr and "style=" not in unhcr
+
+    congress = client.get("/en/organisers/congress/").get_data(as_text=True)
+    assert "2 signatures in total." in congress
+    assert '<td translate="no">Alaska</td><td>1</td>' in congress and '<td translate="no">California</td><td>1</td>' in congress
+    assert '<td translate="no">AK-00</td><td>1</td>' in congress
+    assert "1 signature in total." in client.get("/en/organisers/xi/").get_data(as_text=True)
+
+
+def test_close_open_goal_and_deadline_reach_the_public_page_and_the_audit_log(app, admin):
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    dashboard = "/en/organisers/unhcr/"
+    token = csrf_token(client, dashboard)
+
+    assert client.post("/en/organisers/unhcr/state", data={"csrf_token": token, "action": "close"}).status_code == 303
+    assert app.test_client().get("/en/unhcr/count.json").get_json()["closed"] is True
+    signer = app.test_client()
+    refused = signer.post("/en/unhcr/", data={**VALID_SIGNERS["unhcr"], "email": "late@example.org",
+                                               "csrf_token": csrf_token(signer, "/en/xi/")})
+    assert refused.status_code == 403
+    assert "This campaign is closed." in client.get(dashboard).get_data(as_text=True)
+
+    assert client.post("/en/organisers/unhcr/state", data={"csrf_token": token, "action": "open"}).status_code == 303
+    assert app.test_client().get("/en/unhcr/count.json").get_json()["closed"] is False
+    assert sign(app.test_client(), "unhcr", email="late@example.org").status_code == 303
+
+    deadline = date.today() + timedelta(days=10)
+    response = client.post("/en/organisers/unhcr/settings",
+                           data={"csrf_token": token, "goal": "2500", "deadline": deadline.isoformat()})
+    assert response.status_code == 303
+    state = app.test_client().get("/en/unhcr/count.json").get_json()
+    assert (state["goal"], state["deadline"]) == (2500, deadline.isoformat())
+    assert "10 days left." in client.get(dashboard).get_data(as_text=True)
+
+    bad = client.post("/en/organisers/unhcr/settings", data={"csrf_token": token, "goal": "0"})
+    assert bad.status_code == 400 and "Please enter a goal" in bad.get_data(as_text=True)
+
+    changes = [(action, user, campaign, details) for action, user, campaign, details in audit_actions(app)
+               if action.startswith("campaign_")]
+    assert changes == [
+        ("campaign_close", admin, "unhcr", {}),
+        ("campaign_open", admin, "unhcr", {}),
+        ("campaign_goal", admin, "unhcr", {"before": 1000, "after": 2500}),
+        ("campaign_deadline", admin, "unhcr", {"before": None, "after": deadline.isoformat()}),
+    ]
