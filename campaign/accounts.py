@@ -104,3 +104,41 @@ def disable_command(email):
         user.disabled_at = utcnow()
         db.session.commit()
     click.echo(f"Disabled {user.email}.")
+
+
+def _campaign_argument(context, param, value):
+    from .campaigns import definitions
+
+    slugs = [definition.slug for definition in definitions()]
+    if value not in slugs:
+        raise click.BadParameter(f"one of {', '.join(slugs)}", param_hint="CAMPAIGN")
+    return value
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("campaign", callback=_campaign_argument)
+def grant_command(email, campaign):
+    """Let EMAIL's organiser account see and manage CAMPAIGN (admins see every campaign)."""
+    from .models import CampaignOrganiser
+
+    user = _existing(email)
+    if db.session.get(CampaignOrganiser, (user.id, campaign)) is None:
+        db.session.add(CampaignOrganiser(user_id=user.id, campaign=campaign))
+        db.session.commit()
+    click.echo(f"{user.email} may manage {campaign}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("campaign", callback=_campaign_argument)
+def revoke_command(email, campaign):
+    """Take CAMPAIGN away from EMAIL's organiser account."""
+    from .models import CampaignOrganiser
+
+    user = _existing(email)
+    row = db.session.get(CampaignOrganiser, (user.id, campaign))
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()
+    click.echo(f"{user.email} no longer manages {campaign}.")

@@ -174,7 +174,8 @@ def pseudo_app(catalog_copy, make_app):
 
 
 # Text that is data, not interface: names of places (CLDR and the state list), names of
-# languages in their own script, and what the signer typed.
+# languages in their own script, what the signer typed, and cells marked translate="no"
+# (the dashboard's names of languages, countries, states and districts).
 def _strip_data(soup):
     for selector in ("option", "nav.languages a", "script", "style", "[translate=no]"):
         for element in soup.select(selector):

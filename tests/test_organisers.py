@@ -172,6 +172,12 @@ def test_posts_need_a_csrf_token(app, admin):
     assert client.get("/en/organisers/").status_code == 200
 
 
+def client_page(app, url):
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    return client.get(url).get_data(as_text=True)
+
+
 def test_dashboard_figures(app, admin):
     public = app.test_client()
     sign(public, "unhcr", "en", email="a@example.org", country="KR")
@@ -180,6 +186,10 @@ def test_dashboard_figures(app, admin):
     sign(public, "congress", "en")
     sign(public, "congress", "en", first_name="Ann", zip_code="99501", state="AK", city="Anchorage",
          address_or_district="AK-AL")
+    sign(public, "xi", "en", email="waiting@example.org")
+    xi_waiting = client_page(app, "/en/organisers/xi/")
+    assert "0 signatures in total." in xi_waiting
+    assert "1 more signature is waiting for its email address to be confirmed." in xi_waiting
     sign(public, "xi", "en")
     confirm_pending(app)
     client = app.test_client()
@@ -200,7 +210,8 @@ def test_dashboard_figures(app, admin):
     assert "2 signatures in total." in congress
     assert '<td translate="no">Alaska</td><td>1</td>' in congress and '<td translate="no">California</td><td>1</td>' in congress
     assert '<td translate="no">AK-00</td><td>1</td>' in congress
-    assert "1 signature in total." in client.get("/en/organisers/xi/").get_data(as_text=True)
+    xi = client.get("/en/organisers/xi/").get_data(as_text=True)
+    assert "2 signatures in total." in xi and "waiting for" not in xi
 
 
 def test_close_open_goal_and_deadline_reach_the_public_page_and_the_audit_log(app, admin):
@@ -240,3 +251,17 @@ def test_close_open_goal_and_deadline_reach_the_public_page_and_the_audit_log(ap
         ("campaign_goal", admin, "unhcr", {"before": 1000, "after": 2500}),
         ("campaign_deadline", admin, "unhcr", {"before": None, "after": deadline.isoformat()}),
     ]
+
+
+def test_grant_and_revoke_a_campaign_from_the_command_line(app, runner):
+    add_user(app, "helper@example.org")
+    client = app.test_client()
+    log_in(client, "helper@example.org")
+    assert client.get("/en/organisers/xi/").status_code == 403
+    assert runner.invoke(args=["users", "grant", "helper@example.org", "xi"]).exit_code == 0
+    assert runner.invoke(args=["users", "grant", "helper@example.org", "xi"]).exit_code == 0  # idempotent
+    assert client.get("/en/organisers/xi/").status_code == 200
+    assert runner.invoke(args=["users", "grant", "helper@example.org", "nope"]).exit_code != 0
+    assert runner.invoke(args=["users", "grant", "nobody@example.org", "xi"]).exit_code != 0
+    assert runner.invoke(args=["users", "revoke", "helper@example.org", "xi"]).exit_code == 0
+    assert client.get("/en/organisers/xi/").status_code == 403

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from ..campaigns import definitions
 from ..extensions import db
 from ..i18n import current_language, language_name
-from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, CampaignSettings, Signature, utcnow
+from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_PENDING, CampaignSettings, Signature, utcnow
 from ..petitions.counting import campaign_state
 from ..places import country_choices, us_states
 from . import organisers
@@ -93,7 +93,10 @@ def figures(definition):
     countries = dict(country_choices(lang))
     states = us_states()
     days = signatures_by_day(slug)
+    pending = db.session.execute(select(func.count()).select_from(Signature).where(
+        Signature.campaign == slug, Signature.status == SIGNATURE_PENDING)).scalar_one()
     return {
+        "pending": pending,
         "days": days,
         "bars": chart_bars(days),
         "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(slug, Signature.locale)],
