@@ -83,6 +83,21 @@ def _written_without_spaces(text):
                                                     "KATAKANA")) for ch in text)
 
 
+def take_language_from_url(blueprint):
+    """For a blueprint under `/<lang:lang>/…`: the URL's language becomes the page's (g.lang), and
+    url_for inside it keeps the current language unless told otherwise."""
+
+    @blueprint.url_value_preprocessor
+    def take_language(endpoint, values):
+        g.lang = values.pop("lang")
+
+    @blueprint.url_defaults
+    def add_language(endpoint, values):
+        values.setdefault("lang", g.get("lang"))
+
+    return blueprint
+
+
 def make_language_converter(tags):
     """A URL converter that accepts only configured languages: anything else is a 404."""
     allowed = frozenset(tags)

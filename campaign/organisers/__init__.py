@@ -1,17 +1,9 @@
 """Organiser pages: sign-in (auth.py) and the per-campaign dashboard (dashboard.py)."""
-from flask import Blueprint, g
+from flask import Blueprint
 
-organisers = Blueprint("organisers", __name__, url_prefix="/<lang:lang>/organisers")
+from ..i18n import take_language_from_url
 
-
-@organisers.url_value_preprocessor
-def take_language(endpoint, values):
-    g.lang = values.pop("lang")
-
-
-@organisers.url_defaults
-def add_language(endpoint, values):
-    values.setdefault("lang", g.get("lang"))
+organisers = take_language_from_url(Blueprint("organisers", __name__, url_prefix="/<lang:lang>/organisers"))
 
 
 @organisers.after_request

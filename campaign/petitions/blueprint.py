@@ -4,6 +4,7 @@ from flask import (Blueprint, current_app, g, jsonify, make_response, redirect, 
 from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
+from ..i18n import take_language_from_url
 from .confirmation import confirmation_required
 from .counting import campaign_state
 from .email_pages import add_email_routes
@@ -32,16 +33,9 @@ def public(body):
 
 
 def make_petition_blueprint(definition):
-    blueprint = Blueprint(definition.slug, __name__, url_prefix=f"/<lang:lang>/{definition.slug}")
+    blueprint = take_language_from_url(
+        Blueprint(definition.slug, __name__, url_prefix=f"/<lang:lang>/{definition.slug}"))
     blueprint.petition = definition
-
-    @blueprint.url_value_preprocessor
-    def take_language(endpoint, values):
-        g.lang = values.pop("lang")
-
-    @blueprint.url_defaults
-    def add_language(endpoint, values):
-        values.setdefault("lang", g.get("lang"))
 
     def render_sign_page(form, state, status=200, notice=None):
         return private(render_template("petitions/sign.html", petition=definition, state=state, form=form,
