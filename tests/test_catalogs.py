@@ -3,7 +3,6 @@ and a pseudo-locale proving that every visible word on every page comes from a c
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
