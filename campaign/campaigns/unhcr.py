@@ -11,6 +11,9 @@ from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesCon
 from ..petitions.forms import SignatureForm, consent_box, country_field, email_field
 
 UPDATES_WORDING = "unhcr-updates-2026-11"
+HASHTAG = "EscapeNorthKorea"
+# The organisations behind the petition, as seed 004 names them.
+PARTNERS = ("Fathom Film Group", "Hanvoice", "North Korean Human Rights Film Festival")
 
 
 class UnhcrSignatureForm(SignatureForm):
@@ -24,7 +27,7 @@ def letter_facts(state):
         "political_prisoners": format_decimal(200000),
         "refugees_low": format_decimal(20000),
         "refugees_high": format_decimal(200000),
-        "hashtag": "#EscapeNorthKorea",
+        "hashtag": "#" + HASHTAG,
         "unhcr_handle": "@Refugees",
         "film_handle": "@thedefectormov",
         # Translators: Name of an online interactive experience about defectors; usually kept in English.
@@ -49,6 +52,8 @@ definition = CampaignDefinition(
     goal=1000,
     # The box speaks of this petition and #EscapeNorthKorea, not of the coalition's other work.
     updates_consent=UpdatesConsent("updates", petition=frozenset({"yes"})),
+    hashtag=HASHTAG,
+    partners=PARTNERS,
 )
 
 blueprint = make_petition_blueprint(definition)

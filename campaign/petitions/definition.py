@@ -59,6 +59,10 @@ class CampaignDefinition:
     requires_confirmation: bool = False
     # Which consent answers allow news by email; None: the campaign never sends news.
     updates_consent: UpdatesConsent | None = None
+    # Sharing (campaign/sharing/): the campaign's hashtag without "#", only where its seed has one.
+    hashtag: str | None = None
+    # Organisations that run the petition with us, named as they name themselves (never translated).
+    partners: tuple = ()
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")
