@@ -94,6 +94,14 @@ class DefaultConfig:
     CONFIRMATION_RESEND_MINUTES = 10  # at most one new link per signature this often
     # "Send me a new link" from an expired link, per client address and campaign.
     CONFIRM_RESEND_RATE_LIMIT = "5 per hour;20 per day"
+    # Sharing (campaign/sharing/). Who may show the widget /<lang>/<campaign>/widget in a frame:
+    # CSP frame-ancestors sources, space-separated (or a list), e.g.
+    # "https://hanvoice.ca https://*.example.org"; "*" lets any http(s) site embed it, "'none'" no one.
+    # Only the widget may be framed; every other page sends frame-ancestors 'none' and X-Frame-Options DENY.
+    WIDGET_FRAME_ANCESTORS = "*"
+    # Width and height (CSS pixels) of the <iframe> in the embed code we show partners.
+    WIDGET_SIZE = (320, 260)
+
     # Signatures lose email and street address this many days after their campaign closed.
     ANONYMISE_AFTER_DAYS = 90
 
@@ -103,7 +111,7 @@ def from_environment():
     settings = {}
     for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
                  "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
-                 "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT"):
+                 "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS"):
         if name in os.environ:
             settings[name] = os.environ[name]
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

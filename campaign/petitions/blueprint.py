@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
 from ..i18n import take_language_from_url
+from ..sharing import add_sharing_routes
 from .confirmation import confirmation_required
 from .counting import campaign_state
 from .email_pages import add_email_routes
@@ -81,4 +82,5 @@ def make_petition_blueprint(definition):
                               deadline=state.deadline.isoformat() if state.deadline else None))
 
     add_email_routes(blueprint, definition, public)
+    add_sharing_routes(blueprint, definition, public)
     return blueprint
