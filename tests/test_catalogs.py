@@ -210,6 +210,8 @@ def _pages(app, make_app):
             "email_use": "nope"})
         yield f"{slug} expired form", client.post(f"/{PSEUDO}/{slug}/", data={"csrf_token": "expired.token"})
         yield f"{slug} thanks", client.get(f"/{PSEUDO}/{slug}/thanks")
+        yield f"{slug} share", client.get(f"/{PSEUDO}/{slug}/share")
+        yield f"{slug} widget", client.get(f"/{PSEUDO}/{slug}/widget")
     yield "congress choose district", _choose_district_page(app, client)
     yield "404", client.get(f"/{PSEUDO}/no-such-page/")
     yield "405", client.put(f"/{PSEUDO}/xi/")
@@ -223,6 +225,7 @@ def _pages(app, make_app):
     yield "closed refusal", closed.post(f"/{PSEUDO}/xi/", data={
         "csrf_token": csrf_token(closed, f"/{PSEUDO}/unhcr/"), **VALID_SIGNERS["xi"]})
     yield "closed thanks", closed.get(f"/{PSEUDO}/xi/thanks")
+    yield "closed widget", closed.get(f"/{PSEUDO}/xi/widget")
     yield from _email_link_pages(app, make_app)
     yield from _organiser_pages(app)
 
