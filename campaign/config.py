@@ -100,7 +100,7 @@ class DefaultConfig:
     # Only the widget may be framed; every other page sends frame-ancestors 'none' and X-Frame-Options DENY.
     WIDGET_FRAME_ANCESTORS = "*"
     # Width and height (CSS pixels) of the <iframe> in the embed code we show partners.
-    WIDGET_SIZE = (320, 260)
+    WIDGET_SIZE = (320, 300)
 
     # Signatures lose email and street address this many days after their campaign closed.
     ANONYMISE_AFTER_DAYS = 90

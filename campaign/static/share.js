@@ -4,15 +4,14 @@
 // KakaoTalk (Kakao offers no share link without loading its SDK from its servers).
 (function () {
   "use strict";
-  var status = document.querySelector("[data-copied-message]");
-
   if (navigator.clipboard && window.isSecureContext) {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       var field = document.getElementById(button.getAttribute("data-copy"));
+      var status = document.getElementById(field.id + "-status");
       button.hidden = false;
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(field.value).then(function () {
-          if (status) { status.textContent = status.getAttribute("data-copied-message"); }
+          status.textContent = button.getAttribute("data-copied-message");
         }, function () {
           field.select();  // copying refused: leave the text selected for Ctrl+C
         });
