@@ -65,6 +65,7 @@ def register_commands(app):
     the app and its database)."""
     from .accounts import users_cli
     from .congress_data import data_cli
+    from .delivery import delivery_cli
     from .mail.cli import mail_cli, outbox_cli
     from .privacy import privacy_cli
 
@@ -73,6 +74,7 @@ def register_commands(app):
     app.cli.add_command(privacy_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(delivery_cli)
 
 
 def _release_session(_error):

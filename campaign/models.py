@@ -33,6 +33,8 @@ class UtcDateTime(db.TypeDecorator):
 SIGNATURE_PENDING = "pending"
 SIGNATURE_COUNTED = "counted"
 SIGNATURE_ERASED = "erased"
+# Hidden by an organiser (spam, abuse): not counted, not shown, not delivered; can be undone.
+SIGNATURE_HIDDEN = "hidden"
 
 
 class Signature(db.Model):
@@ -60,10 +62,13 @@ class Signature(db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(10))
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     locale: Mapped[str] = mapped_column(String(16))  # BCP 47 tag of the page signed on
-    source: Mapped[str] = mapped_column(String(16), default="web")  # web, later: paper, import
+    source: Mapped[str] = mapped_column(String(16), default="web")  # web or paper
+    # The paper batch it was typed in from (source "paper"), else None.
+    paper_batch_id: Mapped[int | None] = mapped_column(ForeignKey("paper_batch.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # pending: waits for its email to be confirmed, not counted. counted: in the count.
     # erased: in the count, but the person's data was removed at their request (privacy.py).
+    # hidden: taken out of the count and the lists by an organiser (organisers/moderation.py).
     status: Mapped[str] = mapped_column(String(16), default=SIGNATURE_COUNTED, server_default=SIGNATURE_COUNTED)
     # SHA-256 of the normalised email, to find a person's signatures in every campaign (erasure).
     email_key: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -72,6 +77,10 @@ class Signature(db.Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When email and street address were removed (after the campaign closed, or on erasure).
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Moderation: when, why and by whom it was hidden (status "hidden"); cleared on undo.
+    hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    hidden_reason: Mapped[str | None] = mapped_column(String(200))
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="signature", cascade="all, delete-orphan")
 
@@ -242,3 +251,22 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(64))  # login, login_failed, logout, campaign_close, ...
     campaign: Mapped[str | None] = mapped_column(String(32))
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class PaperBatch(db.Model):
+    """Signatures collected on paper at one place and date, typed in by an organiser.
+
+    Each line becomes a Signature with source "paper" pointing here; they count and are
+    delivered like the others. The batch keeps who entered it, for the audit log and for
+    finding a batch typed in wrongly.
+    """
+
+    __tablename__ = "paper_batch"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    collected_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))  # e.g. "Korean church, Annandale VA"
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    signatures: Mapped[int] = mapped_column(Integer, default=0)  # how many lines were new signers

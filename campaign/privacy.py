@@ -11,7 +11,8 @@ email could recompute), consent answers and every email queued or sent to them a
 and the time of signing is cut to the day. Such a row names no one and still adds one to
 "signatures from CA-40". Deleting the row and keeping the counter was the other choice; it
 keeps the count but makes every later aggregate by place disagree with it. A *pending*
-signature (never confirmed) was never counted, so it is deleted outright.
+signature (never confirmed) was never counted, so it is deleted outright; so is one an
+organiser hid (moderation), which the count no longer includes.
 
 The price of forgetting someone: the site can no longer recognise them, so if they sign
 again they count again. That is the right way round for a request to be forgotten.
@@ -31,10 +32,13 @@ from flask.cli import AppGroup
 from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 
 from .extensions import db
-from .models import (SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_PENDING, CampaignSettings, Consent, OutboxMessage,
-                     Signature, utcnow)
+from .models import (SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING, CampaignSettings, Consent,
+                     OutboxMessage, Signature, utcnow)
 from .petitions.counting import deadline_passed
 from .petitions.identity import email_key
+
+# Signatures that are not in the count: erasing one deletes it outright.
+UNCOUNTED = (SIGNATURE_PENDING, SIGNATURE_HIDDEN)
 
 
 @dataclass
@@ -90,9 +94,9 @@ def erase(email):
             delete(OutboxMessage).where(OutboxMessage.signature_id == signature.id)).rowcount
         consents = db.session.execute(
             delete(Consent).where(Consent.signature_id == signature.id)).rowcount
-        if signature.status == SIGNATURE_PENDING:
+        if signature.status in UNCOUNTED:
             deleted = db.session.execute(
-                delete(Signature).where(Signature.id == signature.id, Signature.status == SIGNATURE_PENDING)
+                delete(Signature).where(Signature.id == signature.id, Signature.status.in_(UNCOUNTED))
             ).rowcount
             if deleted:
                 db.session.expunge(signature)
@@ -173,7 +177,7 @@ def anonymise(now=None):
             delete(Signature).where(Signature.campaign == slug, Signature.status == SIGNATURE_PENDING)).rowcount
         anonymised = db.session.execute(
             update(Signature)
-            .where(Signature.campaign == slug, Signature.status == SIGNATURE_COUNTED,
+            .where(Signature.campaign == slug, Signature.status.in_((SIGNATURE_COUNTED, SIGNATURE_HIDDEN)),
                    Signature.anonymised_at.is_(None))
             .values(email=None, email_key=None, street_address=None, postal_code=None,
                     identity_key=literal("anonymised:") + cast(Signature.id, String), anonymised_at=now)

@@ -19,7 +19,7 @@ IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-TABLES = ("outbox", "consent", "signature", "signature_counter", "campaign_settings", "zip_district",
+TABLES = ("outbox", "consent", "signature", "paper_batch", "signature_counter", "campaign_settings", "zip_district",
           "congress_member", "audit_log", "campaign_organiser", "app_user")
 
 

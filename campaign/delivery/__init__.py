@@ -1,0 +1,54 @@
+"""Delivery packets: the PDFs organisers print and hand to each recipient.
+
+`flask delivery build <campaign> [--out DIR] [--generated-at ISO]` writes them all; the dashboard
+(organisers/exports.py) lists them and builds one, or all as a ZIP, on request. What each campaign
+delivers is in this package's congress.py, xi.py and unhcr.py; packets show a signer's name,
+city, state or country and district, never a street address, ZIP code or email.
+"""
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .build import build, has_packets, now_to_the_second
+
+delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")
+
+
+def _generated_at(value):
+    if value is None:
+        return now_to_the_second()
+    moment = datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+@delivery_cli.command("build")
+@click.argument("campaign")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory to write to (default: instance/packets/<campaign>).")
+@click.option("--generated-at", default=None,
+              help="The time printed on the packets (ISO 8601, UTC if no offset); default now. "
+                   "The same time and signatures give byte-identical files.")
+def build_command(campaign, out_dir, generated_at):
+    """Write the delivery packets of CAMPAIGN (congress, xi, unhcr)."""
+    from ..campaigns import definitions
+
+    by_slug = {definition.slug: definition for definition in definitions()}
+    if campaign not in by_slug or not has_packets(campaign):
+        raise click.UsageError(f"no packets for {campaign!r}; choose one of: "
+                               + ", ".join(slug for slug in by_slug if has_packets(slug)))
+    try:
+        moment = _generated_at(generated_at)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--generated-at") from None
+    out_dir = out_dir or Path(current_app.instance_path) / "packets" / campaign
+
+    def progress(packets):
+        with click.progressbar(packets, label="Writing packets", show_pos=True) as bar:
+            yield from bar
+
+    with current_app.test_request_context("/"):
+        results = build(by_slug[campaign], out_dir, moment, progress)
+    click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")

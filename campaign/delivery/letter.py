@@ -1,0 +1,76 @@
+"""The letter as it is printed in a packet: the page's own letter template, rendered in a language
+and reduced to plain blocks (paragraphs, headings, list items), so the packet delivers exactly
+the text the signers read and translators edit it in one place."""
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from flask import render_template
+
+from ..mail.compose import in_language
+from ..petitions.counting import campaign_state
+
+BLOCK_TAGS = {"p", "h2", "h3", "li", "dt", "dd", "footer", "address", "blockquote"}
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # p, heading, item, quote, address
+    text: str
+
+
+class _BlockParser(HTMLParser):
+    KINDS = {"h2": "heading", "h3": "heading", "li": "item", "address": "address", "footer": "quote",
+             "dt": "label", "dd": "value"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks = []
+        self._text = []
+        self._kind = "p"
+        self._quoted = False
+
+    def _flush(self):
+        lines = (" ".join(line.split()) for line in "".join(self._text).split("\n"))
+        text = "\n".join(line for line in lines if line)
+        self._text = []
+        if not text:
+            return
+        if self._kind == "value" and self.blocks and self.blocks[-1].kind == "label":
+            # A bill's fact: "Sponsor" + "Sen. Marco Rubio, …" print as one line.
+            self.blocks[-1] = Block("p", f"{self.blocks[-1].text}: {text}")
+        else:
+            self.blocks.append(Block("quote" if self._quoted and self._kind == "p" else self._kind, text))
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self._text.append("\n")
+        elif tag in BLOCK_TAGS:
+            self._flush()
+            if tag == "blockquote":
+                self._quoted = True
+            self._kind = self.KINDS.get(tag, "p")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self._flush()
+            if tag == "blockquote":
+                self._quoted = False
+            self._kind = "p"
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+
+def letter_blocks(definition, language, **fact_overrides):
+    """The campaign's letter in `language` as a list of Block. `fact_overrides` replace letter
+    placeholders (e.g. the member of Congress addressed). Needs a request context."""
+    with in_language(language):
+        state = campaign_state(definition)
+        facts = {**definition.facts(state), **fact_overrides}
+        html = render_template(definition.template("letter"), petition=definition, state=state, facts=facts,
+                               letter_data=definition.letter_context(), lang=language)
+        parser = _BlockParser()
+        parser.feed(html)
+        parser.close()
+        parser._flush()
+        return parser.blocks

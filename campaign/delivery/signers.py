@@ -1,0 +1,51 @@
+"""The signatures a packet delivers, read in batches so a packet of any size needs little memory.
+
+Delivered: counted signatures, web and paper alike. Not delivered: pending ones (email not
+confirmed), hidden ones (moderation). Erased ones (privacy.py) are in the totals, since the count
+includes them, but have no name to list.
+"""
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, Signature
+from ..i18n import person_name
+
+IN_TOTALS = (SIGNATURE_COUNTED, SIGNATURE_ERASED)
+BATCH = 2000
+
+
+def total(slug, *conditions):
+    return db.session.execute(select(func.count()).select_from(Signature).where(
+        Signature.campaign == slug, Signature.status.in_(IN_TOTALS), *conditions)).scalar_one()
+
+
+def totals_by(slug, column):
+    """{value of column: number of signatures in the totals}."""
+    rows = db.session.execute(
+        select(column, func.count()).where(Signature.campaign == slug, Signature.status.in_(IN_TOTALS))
+        .group_by(column)).all()
+    return {value: number for value, number in rows}
+
+
+# What a packet may show of a signer: never the street address, ZIP code or email.
+LISTED_COLUMNS = (Signature.id, Signature.first_name, Signature.last_name, Signature.city, Signature.region,
+                  Signature.district, Signature.country, Signature.locale)
+
+
+def listed(slug, *conditions):
+    """Named signatures matching `conditions` in signing order, read BATCH rows at a time (keyset
+    pagination on id), as rows of LISTED_COLUMNS."""
+    last = 0
+    while True:
+        rows = db.session.execute(
+            select(*LISTED_COLUMNS).where(Signature.campaign == slug, Signature.status == SIGNATURE_COUNTED,
+                                          Signature.id > last, *conditions)
+            .order_by(Signature.id).limit(BATCH)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def display_name(row):
+    return person_name(row.first_name, row.last_name, row.locale)
