@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask_babel import ngettext, pgettext
+from flask_babel import format_decimal, ngettext, pgettext
 
 from ..mail.compose import in_language
 from ..models import Signature
@@ -131,7 +131,7 @@ def _summary(count, total):
     # Translators: Delivery packet of the Xi letter, under its title. %(count)s and %(total)s are numbers.
     return ngettext("%(count)s person from the countries below signed this petition, of %(total)s signers worldwide.",
                     "%(count)s people from the countries below signed this petition, of %(total)s signers worldwide.",
-                    count, count=f"{count:,}", total=f"{total:,}")
+                    count, count=format_decimal(count), total=format_decimal(total))
 
 
 def _order(mission):
@@ -169,7 +169,7 @@ def _totals_section(countries):
 
 def _signers_heading(count):
     # Translators: Delivery packet: heading of the list of signers. %(count)s is a number.
-    return _bilingual(lambda: ngettext("Signer (%(count)s)", "Signers (%(count)s)", count, count=f"{count:,}"))
+    return _bilingual(lambda: ngettext("Signer (%(count)s)", "Signers (%(count)s)", count, count=format_decimal(count)))
 
 
 def _signer_columns():
