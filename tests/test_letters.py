@@ -4,11 +4,13 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from campaign.campaigns import unhcr
+
 CAMPAIGNS = ["congress", "xi", "unhcr"]
 TRANSLATED = ["ko", "zh-Hans", "zh-Hant"]
 
 # Latin-script names that stay as they are in every language.
-KEPT_IN_LATIN = ["The Defector Interactive", "Martin Luther King, Jr."]
+KEPT_IN_LATIN = ["The Defector Interactive", "Martin Luther King, Jr.", *unhcr.PARTNERS]
 LATIN_RUN = re.compile(r"[A-Za-z][\w'’.,-]*(?:[ \u00a0]+[A-Za-z][\w'’.,-]*){2,}")
 
 
