@@ -132,6 +132,42 @@ def test_new_password_ends_open_sessions(app, runner):
 ORGANISER_GETS = ["/en/organisers/", "/en/organisers/xi/", "/ko/organisers/congress/", "/en/organisers/unhcr/"]
 ORGANISER_POSTS = [("/en/organisers/xi/state", {"action": "close"}),
                    ("/en/organisers/xi/settings", {"goal": "5"})]
+PUBLIC_ORGANISER_ENDPOINTS = {"organisers.login", "organisers.login_submit", "organisers.logout"}
+
+
+def every_organiser_url(app, campaign="xi", lang="en"):
+    """(method, url) of every organiser route but sign-in and sign-out, read from the app's URL map,
+    so a route added later is covered by the access tests without being listed."""
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.startswith("organisers.") and rule.endpoint not in PUBLIC_ORGANISER_ENDPOINTS:
+                values = {"lang": lang, "campaign": campaign, "signature_id": 1, "filename": "summary.pdf"}
+                url = url_for(rule.endpoint, **{key: values[key] for key in rule.arguments})
+                urls.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+    assert len(urls) >= 12
+    return urls
+
+
+def test_every_organiser_url_needs_sign_in_and_the_campaign(app):
+    """Anonymous visitors are sent to sign in; an organiser of another campaign is refused; nothing changes."""
+    add_user(app, "congress@example.org", campaigns=["congress"])
+    anonymous, other = app.test_client(), app.test_client()
+    log_in(other, "congress@example.org")
+    token_anonymous, token_other = csrf_token(anonymous, LOGIN), csrf_token(other, "/en/organisers/")
+    for method, url in every_organiser_url(app):
+        if method == "GET":
+            response = anonymous.get(url)
+        else:
+            response = anonymous.post(url, data={"csrf_token": token_anonymous})
+        assert response.status_code == 303 and "/organisers/login" in response.headers["Location"], url
+        if url == "/en/organisers/":
+            continue
+        refused = other.get(url) if method == "GET" else other.post(url, data={"csrf_token": token_other})
+        assert refused.status_code == 403, (method, url)
+    assert [action for action, *_rest in audit_actions(app)] == ["login"]
 
 
 def test_anonymous_visitors_are_sent_to_login_from_every_organiser_url(app, client):

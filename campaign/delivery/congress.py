@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import CongressMember, Signature
 from ..places import us_states
 from .document import Column
-from .letter import letter_blocks
+from .letter import Block, letter_blocks
 from .packet import Packet, Section, SignerList
 from .signers import display_name, total, totals_by
 
@@ -48,6 +48,14 @@ def _label(stored):
     return seat(state, int(number))
 
 
+def _letter_for(definition):
+    """member name -> the letter's blocks addressed to them. The letter is rendered once, with a
+    marker where the name goes: rendering it 537 times took three seconds."""
+    marker = "\u2063MEMBER\u2063"
+    blocks = letter_blocks(definition, "en", member=marker)
+    return lambda name: tuple(Block(block.kind, block.text.replace(marker, name)) for block in blocks)
+
+
 def _member_title(member):
     party = PARTIES.get(member.party, member.party[:1] if member.party else "")
     if member.chamber == "sen":
@@ -68,6 +76,7 @@ def packets(definition, generated_at):
     by_district = totals_by("congress", Signature.district)
     by_state = totals_by("congress", Signature.region)
     national = sum(by_state.values())
+    letter = _letter_for(definition)
     title = str(definition.title)
     packets = []
     summary_rows = []
@@ -93,7 +102,7 @@ def packets(definition, generated_at):
             title_lines=((f"To {recipient}", "ko"), (title, "ko"),
                          (f"{count:,} {constituents} {where} signed this letter, of {national:,} signers "
                           f"nationwide.", "ko")),
-            sections=(Section(blocks=tuple(letter_blocks(definition, "en", member=member.full_name))),),
+            sections=(Section(blocks=letter(member.full_name)),),
             signers=SignerList(heading=f"Constituents who signed ({count:,})", columns=SIGNER_COLUMNS,
                                conditions=conditions, row=signer_row),
             footer=_footer(generated_at),

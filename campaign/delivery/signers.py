@@ -48,4 +48,5 @@ def listed(slug, *conditions):
 
 
 def display_name(row):
-    return person_name(row.first_name, row.last_name, row.locale)
+    """陳美玲 and 김민준 as their owners write them; a Latin name in the recipients' (English) order."""
+    return person_name(row.first_name, row.last_name, "en")

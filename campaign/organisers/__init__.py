@@ -1,4 +1,5 @@
-"""Organiser pages: sign-in (auth.py) and the per-campaign dashboard (dashboard.py)."""
+"""Organiser pages: sign-in (auth.py), the per-campaign dashboard (dashboard.py), exports and
+delivery packets (exports.py), moderation (moderation.py) and paper signatures (paper.py)."""
 from flask import Blueprint
 
 from ..i18n import take_language_from_url
@@ -15,6 +16,6 @@ def never_cache(response):
 
 
 def register_organisers(app):
-    from . import auth, dashboard  # noqa: F401  (the routes)
+    from . import auth, dashboard, exports, moderation, paper  # noqa: F401  (the routes)
 
     app.register_blueprint(organisers)

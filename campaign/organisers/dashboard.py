@@ -35,7 +35,8 @@ class SettingsForm(FlaskForm):
     deadline = DateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
 
 
-def _definition(slug):
+def campaign_for_organiser(slug):
+    """The campaign's definition if the signed-in organiser may manage it; else 404 or 403."""
     by_slug = {definition.slug: definition for definition in definitions()}
     if slug not in by_slug:
         abort(404)
@@ -133,7 +134,7 @@ def _render_dashboard(definition, settings_form=None, status=200):
 @organisers.get("/<campaign>/")
 @login_required
 def dashboard(campaign):
-    return _render_dashboard(_definition(campaign))
+    return _render_dashboard(campaign_for_organiser(campaign))
 
 
 def _settings_row(slug):
@@ -147,7 +148,7 @@ def _settings_row(slug):
 @organisers.post("/<campaign>/state")
 @login_required
 def open_close(campaign):
-    definition = _definition(campaign)
+    definition = campaign_for_organiser(campaign)
     form = OpenCloseForm()
     if not form.validate_on_submit() or form.action.data not in ("open", "close"):
         abort(400)
@@ -163,7 +164,7 @@ def open_close(campaign):
 @organisers.post("/<campaign>/settings")
 @login_required
 def change_settings(campaign):
-    definition = _definition(campaign)
+    definition = campaign_for_organiser(campaign)
     form = SettingsForm()
     if not form.validate_on_submit():
         return _render_dashboard(definition, settings_form=form, status=400)

@@ -19,12 +19,13 @@ def signature_count(slug):
     return int(total)
 
 
-def increment_count(slug):
-    """Add one to a random shard, creating it on first use. Runs in the caller's transaction."""
+def increment_count(slug, by=1):
+    """Add `by` (1, or -1 when an organiser hides a signature) to a random shard, creating it on
+    first use. A shard may go below zero; only the sum is a count. Runs in the caller's transaction."""
     insert = insert_for_dialect(SignatureCounter)
-    statement = insert.values(campaign=slug, shard=random.randrange(COUNTER_SHARDS), count=1)
+    statement = insert.values(campaign=slug, shard=random.randrange(COUNTER_SHARDS), count=by)
     statement = statement.on_conflict_do_update(
-        index_elements=["campaign", "shard"], set_={"count": SignatureCounter.count + 1}
+        index_elements=["campaign", "shard"], set_={"count": SignatureCounter.count + by}
     )
     db.session.execute(statement)
 

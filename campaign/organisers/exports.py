@@ -1,0 +1,144 @@
+"""What organisers take away: a CSV of signatures and the delivery packets (campaign/delivery/).
+
+The CSV holds only what the organiser's role and each signer's consent allow: every organiser of
+the campaign gets what the packets show plus when, how and in which language people signed; an
+email address only of a signer whose newest answer accepts news about the petition; street
+address and ZIP code only for admins (they are kept to identify constituents, not to be
+handed around). Every export is written to the audit log before it is sent.
+"""
+import csv
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flask import Response, abort, g, render_template, send_file, stream_with_context
+
+from ..delivery.build import build, build_one, has_packets, now_to_the_second, packets_for
+from ..extensions import db
+from ..mail.updates import latest_choices
+from ..models import ROLE_ADMIN, SIGNATURE_COUNTED, Signature
+from . import organisers
+from .auth import LogoutForm, audit, login_required
+from .dashboard import campaign_for_organiser
+
+BATCH = 1000
+# A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_columns(user):
+    columns = ["signature", "signed_at_utc", "source", "language", "first_name", "last_name", "city", "region",
+               "district", "country", "email"]
+    if user.role == ROLE_ADMIN:
+        columns += ["street_address", "postal_code"]
+    return columns
+
+
+CSV_SOURCE = (Signature.id, Signature.created_at, Signature.source, Signature.locale, Signature.first_name,
+              Signature.last_name, Signature.city, Signature.region, Signature.district, Signature.country,
+              Signature.email, Signature.street_address, Signature.postal_code)
+
+
+def _csv_rows(definition, columns):
+    rule = definition.updates_consent
+    last = 0
+    while True:
+        rows = db.session.execute(
+            db.select(*CSV_SOURCE).where(Signature.campaign == definition.slug, Signature.status == SIGNATURE_COUNTED,
+                                         Signature.id > last).order_by(Signature.id).limit(BATCH)).all()
+        if not rows:
+            return
+        choices = latest_choices([row.id for row in rows], rule.purpose) if rule else {}
+        for row in rows:
+            contactable = rule is not None and rule.accepts(choices.get(row.id))
+            values = {
+                "signature": row.id, "signed_at_utc": row.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "source": row.source, "language": row.locale, "first_name": row.first_name,
+                "last_name": row.last_name, "city": row.city, "region": row.region, "district": row.district,
+                "country": row.country, "email": row.email if contactable else None,
+                "street_address": row.street_address, "postal_code": row.postal_code,
+            }
+            yield [spreadsheet_safe(values[column]) for column in columns]
+        last = rows[-1].id
+
+
+@organisers.get("/<campaign>/signatures.csv")
+@login_required
+def export_csv(campaign):
+    definition = campaign_for_organiser(campaign)
+    user = g.organiser
+    columns = csv_columns(user)
+    audit("export_csv", user, definition.slug, columns=columns)
+    db.session.commit()
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        # A byte-order mark so spreadsheet programs read the file as UTF-8 (Korean and Chinese names).
+        buffer.write("\ufeff")
+        writer.writerow(columns)
+        for row in _csv_rows(definition, columns):
+            writer.writerow(row)
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    stamp = now_to_the_second().strftime("%Y%m%d-%H%M%S")
+    return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{definition.slug}-signatures-{stamp}.csv"'})
+
+
+def _packet_campaign(campaign):
+    definition = campaign_for_organiser(campaign)
+    if not has_packets(definition.slug):
+        abort(404)
+    return definition
+
+
+@organisers.get("/<campaign>/packets/")
+@login_required
+def packets(campaign):
+    definition = _packet_campaign(campaign)
+    return render_template("organisers/packets.html", petition=definition,
+                           packets=packets_for(definition, now_to_the_second()), logout_form=LogoutForm())
+
+
+@organisers.get("/<campaign>/packets/<path:filename>")
+@login_required
+def packet(campaign, filename):
+    definition = _packet_campaign(campaign)
+    built = build_one(definition, filename)
+    if built is None:
+        abort(404)
+    found, data = built
+    audit("export_packet", g.organiser, definition.slug, packet=filename, signatures=found.count)
+    db.session.commit()
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=Path(filename).name)
+
+
+@organisers.get("/<campaign>/packets.zip")
+@login_required
+def packets_zip(campaign):
+    definition = _packet_campaign(campaign)
+    generated_at = now_to_the_second()
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    with tempfile.TemporaryDirectory(prefix="packets-") as directory:
+        written = build(definition, directory, generated_at)
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+            for found, path in written:
+                archive.write(path, arcname=found.filename)
+    audit("export_packets", g.organiser, definition.slug, packets=len(written))
+    db.session.commit()
+    spool.seek(0)
+    stamp = generated_at.strftime("%Y%m%d-%H%M%S")
+    return send_file(spool, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{definition.slug}-packets-{stamp}.zip")

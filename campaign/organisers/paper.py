@@ -1,0 +1,244 @@
+"""Paper signatures: an organiser types in the signatures of a paper form, one line each, as a
+batch with the date and place they were collected. They count and are delivered like the others
+(source "paper"), and are counted once like the others: congress by name and ZIP code, as on the
+web when no email is given, so a person who signed on paper and online counts once; xi and
+unhcr (whose web identity is an email, which paper forms do not ask) by name, city and country
+within paper signatures.
+
+The whole batch is checked first: one bad line rejects the batch with every problem listed by
+line number, and nothing is stored.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from ..congress_data import candidate_districts, zip_data_loaded
+from ..districts import NotADistrict, UnknownDistrict, parse_district
+from ..extensions import db
+from ..i18n import languages, native_name
+from ..models import SIGNATURE_COUNTED, PaperBatch, Signature, User, utcnow
+from ..petitions.counting import increment_count
+from ..petitions.identity import identity_key
+from ..petitions.upsert import insert_for_dialect
+from ..petitions.validation import FORBIDDEN_CATEGORIES, PlainText, Required, strip_text
+from ..places import country_choices, country_codes, us_states
+from . import organisers
+from .auth import LogoutForm, audit, login_required
+from .dashboard import campaign_for_organiser
+
+MAX_LINES = 500
+# The fields of one line, per campaign, in order; congress may add the district as a sixth.
+LINE_FIELDS = {
+    "congress": ("first_name", "last_name", "city", "state", "zip_code"),
+    "xi": ("first_name", "last_name", "city", "country"),
+    "unhcr": ("first_name", "last_name", "country"),
+}
+ZIP5 = re.compile(r"^\d{5}$")
+# The names of those fields, as the signing forms label them.
+FIELD_LABELS = {
+    "first_name": lazy_pgettext("form field", "First name"),
+    "last_name": lazy_pgettext("form field", "Last name"),
+    "city": lazy_pgettext("form field", "City"),
+    "state": lazy_pgettext("U.S. state", "State"),
+    "zip_code": lazy_pgettext("form field", "ZIP code"),
+    "country": lazy_pgettext("form field", "Country"),
+}
+
+
+@organisers.app_template_filter("paper_field_label")
+def paper_field_label(name):
+    return str(FIELD_LABELS[name])
+
+
+class PaperBatchForm(FlaskForm):
+    collected_on = DateField(lazy_pgettext("form field", "Date collected"),
+                             validators=[InputRequired(_l("Please enter the date the signatures were collected."))])
+    place = StringField(lazy_pgettext("form field", "Place collected"), filters=[strip_text],
+                        description=_l("For example: Korean Presbyterian Church, Annandale, Virginia."),
+                        validators=[Required(_l("Please enter where the signatures were collected.")),
+                                    PlainText(200)])
+    language = SelectField(lazy_pgettext("form field", "Language of the paper form"))
+    lines = TextAreaField(lazy_pgettext("form field", "Signatures, one per line"),
+                          validators=[Required(_l("Please enter at least one signature."))],
+                          render_kw={"rows": 12, "spellcheck": "false"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(tag, native_name(tag)) for tag in languages()]
+
+
+@dataclass
+class ParsedBatch:
+    rows: list = field(default_factory=list)  # dicts of Signature columns
+    errors: list = field(default_factory=list)  # localized messages
+
+
+def _names_to_codes(pairs_by_language):
+    """{case-folded name or code: code} from (code, name) lists in every site language."""
+    lookup = {}
+    for pairs in pairs_by_language:
+        for code, name in pairs:
+            lookup[name.casefold()] = code
+            lookup[code.casefold()] = code
+    return lookup
+
+
+def _country_lookup():
+    return _names_to_codes(country_choices(tag) for tag in languages())
+
+
+def _state_lookup():
+    return _names_to_codes([(code, state.name(tag)) for code, state in us_states().items()] for tag in languages())
+
+
+def _plain(value, limit=100):
+    return len(value) <= limit and not any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value)
+
+
+def parse_batch(slug, text):
+    """Check every line of a batch for campaign `slug`. Fields are separated by tabs (pasted from a
+    spreadsheet) or semicolons."""
+    names = LINE_FIELDS[slug]
+    parsed = ParsedBatch()
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if len(lines) > MAX_LINES:
+        parsed.errors.append(_("Please enter at most %(max)s lines at a time.", max=MAX_LINES))
+        return parsed
+    countries, states = _country_lookup(), _state_lookup()
+    with_districts = slug == "congress" and zip_data_loaded()
+    for number, line in lines:
+        values = [value.strip() for value in line.split("\t" if "\t" in line else ";")]
+        allowed = (len(names), len(names) + 1) if slug == "congress" else (len(names),)
+        if len(values) not in allowed:
+            # Translators: Paper signatures: a line has the wrong number of fields. %(line)s is a line number; %(expected)s and %(found)s are numbers.
+            parsed.errors.append(_("Line %(line)s: expected %(expected)s fields separated by semicolons or tabs, "
+                                   "found %(found)s.", line=number, expected=len(names), found=len(values)))
+            continue
+        row = dict(zip(names, values))
+        problems = []
+        if not row["first_name"] or not row["last_name"]:
+            # Translators: Paper signatures: a line without a first or a last name. %(line)s is a line number.
+            problems.append(_("Line %(line)s: the first and the last name are both needed.", line=number))
+        if not all(_plain(row[key]) for key in ("first_name", "last_name", "city") if key in row):
+            # Translators: Paper signatures. %(line)s is a line number.
+            problems.append(_("Line %(line)s: a name or city is longer than 100 characters or contains control "
+                              "characters.", line=number))
+        signature = {"first_name": row["first_name"], "last_name": row["last_name"], "city": row.get("city") or None}
+        if slug == "congress":
+            state = states.get(row["state"].casefold())
+            zip_code = row["zip_code"]
+            if state is None:
+                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                problems.append(_("Line %(line)s: “%(value)s” is not a U.S. state.", line=number, value=row["state"]))
+            if not ZIP5.match(zip_code):
+                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                problems.append(_("Line %(line)s: “%(value)s” is not a five-digit ZIP code.", line=number,
+                                  value=zip_code))
+            district = None
+            if state and ZIP5.match(zip_code):
+                district, problem = _district(number, state, zip_code, values[5] if len(values) > 5 else "",
+                                              with_districts)
+                if problem:
+                    problems.append(problem)
+            signature.update(region=state, postal_code=zip_code, country="US",
+                             district=str(district) if district else None)
+            key = identity_key(row["first_name"], row["last_name"], zip_code)
+        else:
+            country = countries.get(row["country"].casefold())
+            if country is None or country not in country_codes():
+                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                problems.append(_("Line %(line)s: “%(value)s” is not a country.", line=number, value=row["country"]))
+            signature["country"] = country
+            key = identity_key("paper", row["first_name"], row["last_name"], row.get("city", ""), country or "")
+        signature["identity_key"] = key
+        parsed.errors.extend(problems)
+        if not problems:
+            parsed.rows.append(signature)
+    return parsed
+
+
+def _district(number, state, zip_code, typed, with_districts):
+    """(District or None, problem or None) for a congress line."""
+    if typed:
+        try:
+            district = parse_district(typed)
+        except (NotADistrict, UnknownDistrict):
+            district = None
+        if district is None or district.state != state:
+            # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed; %(state)s a U.S. state code.
+            return None, _("Line %(line)s: “%(value)s” is not a district of %(state)s.", line=number, value=typed,
+                           state=state)
+        return district, None
+    if not with_districts:
+        return None, None
+    candidates, found = candidate_districts(zip_code, state)
+    if found and len(candidates) == 1:
+        return candidates[0], None
+    if found:
+        # Translators: Paper signatures. %(line)s is a line number; %(zip)s a ZIP code; %(districts)s a list such as "CA-39, CA-40".
+        return None, _("Line %(line)s: ZIP code %(zip)s is in several districts (%(districts)s): add the district "
+                       "as a sixth field.", line=number, zip=zip_code,
+                       districts=", ".join(candidate.label for candidate in candidates))
+    return None, None  # a ZIP code not in the table (PO boxes): the state's Senators still get it
+
+
+def store_batch(definition, form, parsed, user):
+    """Store a checked batch in one transaction. Returns (batch, new signatures)."""
+    now = utcnow()
+    batch = PaperBatch(campaign=definition.slug, collected_on=form.collected_on.data, place=form.place.data,
+                       entered_by=user.id, entered_at=now, signatures=0)
+    db.session.add(batch)
+    db.session.flush()
+    added = 0
+    for row in parsed.rows:
+        statement = (insert_for_dialect(Signature).values(
+            campaign=definition.slug, locale=form.language.data, source="paper", paper_batch_id=batch.id,
+            created_at=now, status=SIGNATURE_COUNTED, **row)
+            .on_conflict_do_nothing(index_elements=["campaign", "identity_key"]).returning(Signature.id))
+        if db.session.execute(statement).scalar() is not None:
+            increment_count(definition.slug)
+            added += 1
+    batch.signatures = added
+    audit("paper_batch", user, definition.slug, batch=batch.id, lines=len(parsed.rows), added=added,
+          place=batch.place, collected_on=batch.collected_on.isoformat())
+    db.session.commit()
+    return batch, added
+
+
+def _render(definition, form, errors=(), status=200):
+    batches = db.session.execute(
+        select(PaperBatch, User.name).outerjoin(User, User.id == PaperBatch.entered_by)
+        .where(PaperBatch.campaign == definition.slug).order_by(PaperBatch.id.desc()).limit(50)).all()
+    return render_template("organisers/paper.html", petition=definition, form=form, errors=errors,
+                           batches=batches, line_fields=LINE_FIELDS[definition.slug],
+                           logout_form=LogoutForm()), status
+
+
+@organisers.get("/<campaign>/paper")
+@login_required
+def paper(campaign):
+    definition = campaign_for_organiser(campaign)
+    return _render(definition, PaperBatchForm(formdata=None, language=g.lang))
+
+
+@organisers.post("/<campaign>/paper")
+@login_required
+def paper_submit(campaign):
+    definition = campaign_for_organiser(campaign)
+    form = PaperBatchForm()
+    if not form.validate_on_submit():
+        return _render(definition, form, status=400)
+    parsed = parse_batch(definition.slug, form.lines.data)
+    if parsed.errors:
+        return _render(definition, form, parsed.errors, status=400)
+    store_batch(definition, form, parsed, g.organiser)
+    return redirect(url_for("organisers.paper", campaign=definition.slug) + "#batches", code=303)
