@@ -5,6 +5,7 @@
 delivers is in this package's congress.py, xi.py and unhcr.py; packets show a signer's name,
 city, state or country and district, never a street address, ZIP code or email.
 """
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def _generated_at(value):
 @click.option("--generated-at", default=None,
               help="The time printed on the packets (ISO 8601, UTC if no offset); default now. "
                    "The same time and signatures give byte-identical files.")
-def build_command(campaign, out_dir, generated_at):
+@click.option("--workers", type=click.IntRange(1, 32), default=None,
+              help="Processes drawing packets at once (default: the number of CPU cores).")
+def build_command(campaign, out_dir, generated_at, workers):
     """Write the delivery packets of CAMPAIGN (congress, xi, unhcr)."""
     from ..campaigns import definitions
 
@@ -50,5 +53,5 @@ def build_command(campaign, out_dir, generated_at):
             yield from bar
 
     with current_app.test_request_context("/"):
-        results = build(by_slug[campaign], out_dir, moment, progress)
+        results = build(by_slug[campaign], out_dir, moment, progress, workers=workers or os.cpu_count() or 1)
     click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")
