@@ -176,7 +176,8 @@ def pseudo_app(catalog_copy, make_app):
 # languages in their own script, what the signer typed, and cells marked translate="no"
 # (the dashboard's names of languages, countries, states and districts).
 def _strip_data(soup):
-    for selector in ("option", "nav.languages a", "script", "style", "[translate=no]"):
+    # <time> holds a date formatted from CLDR data (Babel), not catalog text.
+    for selector in ("option", "nav.languages a", "script", "style", "[translate=no]", "time"):
         for element in soup.select(selector):
             element.decompose()
 
@@ -262,6 +263,16 @@ def _organiser_pages(app):
     yield "closed dashboard", client.get(f"/{PSEUDO}/organisers/xi/")
     yield "dashboard form errors", client.post(f"/{PSEUDO}/organisers/xi/settings",
                                                data={"csrf_token": token, "goal": "0"})
+    for slug in ("congress", "xi", "unhcr"):
+        yield f"{slug} signatures", client.get(f"/{PSEUDO}/organisers/{slug}/signatures/")
+        yield f"{slug} paper", client.get(f"/{PSEUDO}/organisers/{slug}/paper")
+        yield f"{slug} packets", client.get(f"/{PSEUDO}/organisers/{slug}/packets/")
+    yield "hidden signatures", client.get(f"/{PSEUDO}/organisers/congress/signatures/?show=hidden&q=zz")
+    yield "paper form errors", client.post(f"/{PSEUDO}/organisers/congress/paper",
+                                           data={"csrf_token": token, "collected_on": "x", "lines": ""})
+    yield "paper line errors", client.post(f"/{PSEUDO}/organisers/congress/paper", data={
+        "csrf_token": token, "collected_on": "2026-11-20", "place": "Church", "language": "en",
+        "lines": "a;b\n;x;Town;Narnia;1\nA;B;Town;CA;92833;NY-1"})
     organiser = app.test_client()
     organiser.post(login, data={"csrf_token": csrf_token(organiser, login), "email": "pseudo-org@example.org",
                                 "password": "pseudo org password"})

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import Date, cast, func, select
-from wtforms import DateField, HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..campaigns import definitions
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import current_language, language_name
 from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_PENDING, CampaignSettings, Signature, utcnow
 from ..petitions.counting import campaign_state
+from ..petitions.validation import LocalizedDateField
 from ..places import country_choices, us_states
 from . import organisers
 from .auth import LogoutForm, audit, login_required, visible_campaigns
@@ -32,7 +33,7 @@ class SettingsForm(FlaskForm):
                         validators=[InputRequired(_l("Please enter a goal of at least one signature.")),
                                     NumberRange(min=1, max=100_000_000,
                                                 message=_l("Please enter a goal of at least one signature."))])
-    deadline = DateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
+    deadline = LocalizedDateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
 
 
 def campaign_for_organiser(slug):

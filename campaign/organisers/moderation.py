@@ -10,11 +10,12 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select, update
 from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import Length
 
 from ..extensions import db
 from ..models import SIGNATURE_COUNTED, SIGNATURE_HIDDEN, Signature, utcnow
 from ..petitions.counting import increment_count
+from ..petitions.validation import OneOf
 from ..petitions.identity import email_key
 from . import organisers
 from .auth import LogoutForm, audit, login_required
@@ -37,8 +38,9 @@ REASONS = [
 
 
 class HideForm(FlaskForm):
-    reason = SelectField(lazy_pgettext("form field", "Reason"), choices=[SelectChoice(code, label) for code, label in REASONS],
-                         validators=[InputRequired(_l("Please choose a reason."))])
+    reason = SelectField(lazy_pgettext("form field", "Reason"), validate_choice=False,
+                         choices=[SelectChoice(code, label) for code, label in REASONS],
+                         validators=[OneOf(_l("Please choose a reason."))])
     note = StringField(lazy_pgettext("form field", "Note (optional)"), validators=[Length(max=150)],
                        render_kw={"maxlength": 150})
 

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from ..congress_data import candidate_districts, zip_data_loaded
@@ -29,7 +29,7 @@ from ..models import SIGNATURE_COUNTED, PaperBatch, Signature, User, utcnow
 from ..petitions.counting import increment_count
 from ..petitions.identity import identity_key
 from ..petitions.upsert import insert_for_dialect
-from ..petitions.validation import FORBIDDEN_CATEGORIES, PlainText, Required, strip_text
+from ..petitions.validation import FORBIDDEN_CATEGORIES, LocalizedDateField, OneOf, PlainText, Required, strip_text
 from ..places import country_choices, country_codes, us_states
 from . import organisers
 from .auth import LogoutForm, audit, login_required
@@ -60,16 +60,18 @@ def paper_field_label(name):
 
 
 class PaperBatchForm(FlaskForm):
-    collected_on = DateField(lazy_pgettext("form field", "Date collected"),
+    collected_on = LocalizedDateField(lazy_pgettext("form field", "Date collected"),
                              validators=[InputRequired(_l("Please enter the date the signatures were collected."))])
     place = StringField(lazy_pgettext("form field", "Place collected"), filters=[strip_text],
                         description=_l("For example: Korean Presbyterian Church, Annandale, Virginia."),
                         validators=[Required(_l("Please enter where the signatures were collected.")),
                                     PlainText(200)])
-    language = SelectField(lazy_pgettext("form field", "Language of the paper form"))
+    language = SelectField(lazy_pgettext("form field", "Language of the paper form"), validate_choice=False,
+                           # Translators: Paper signatures: the language select was left empty or tampered with.
+                           validators=[OneOf(_l("Please choose the language the forms were written in."))])
     lines = TextAreaField(lazy_pgettext("form field", "Signatures, one per line"),
                           validators=[Required(_l("Please enter at least one signature."))],
-                          render_kw={"rows": 12, "spellcheck": "false"})
+                          render_kw={"rows": 12, "spellcheck": "false", "translate": "no"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

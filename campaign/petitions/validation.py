@@ -4,6 +4,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from wtforms import DateField
 from wtforms.validators import StopValidation, ValidationError
 
 # Unicode categories never typed into a one-line field on purpose: control characters,
@@ -74,3 +75,18 @@ class UsZip:
     def __call__(self, form, field):
         if not ZIP_PATTERN.match(field.data or ""):
             raise StopValidation(_l("Please enter a 5-digit ZIP code, or ZIP+4 such as 92833-1234."))
+
+
+class LocalizedDateField(DateField):
+    """A date field whose "not a date" message comes from our catalogs (WTForms' own is English)."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        # Translators: Error under a date field whose text is not a date (organiser pages; browsers show a date picker).
+        self.invalid_message = invalid_message or _l("Please enter a date such as 2026-12-10.")
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
