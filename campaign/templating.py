@@ -33,6 +33,7 @@ def register_template_helpers(app):
             "language_alternates": language_alternates,
             "family_name_first": i18n.family_name_first,
             "language_name": i18n.language_name,
+            "person_name": lambda first, last: i18n.person_name(first, last, lang),
         }
 
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
