@@ -61,6 +61,8 @@ class DefaultConfig:
 
     # Campaign settings that organisers may change without a release.
     XI_DEADLINE = "2026-12-10"
+    # The coalition's donation page, linked from the organisations' letter (seed 003); empty: no link.
+    COALITION_DONATION_URL = ""
     # How long a proxy may keep pages that are the same for everyone (index, thanks, count.json).
     # Counts are exact in the database; what a visitor sees may lag by at most this much.
     PUBLIC_CACHE_SECONDS = 5
@@ -111,7 +113,8 @@ def from_environment():
     settings = {}
     for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
                  "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
-                 "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS"):
+                 "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS",
+                 "COALITION_DONATION_URL"):
         if name in os.environ:
             settings[name] = os.environ[name]
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

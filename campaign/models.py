@@ -270,3 +270,62 @@ class PaperBatch(db.Model):
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     signatures: Mapped[int] = mapped_column(Integer, default=0)  # how many lines were new signers
+
+
+ORGANISATION_PENDING = "pending"
+ORGANISATION_APPROVED = "approved"
+ORGANISATION_REJECTED = "rejected"
+
+
+class Organisation(db.Model):
+    """An organisation that signed a letter organisations sign (`coalition`).
+
+    It appears on the public list, in the count and in the packet only once an organiser approved
+    it (organisers/organisations.py). The contact person and email are private: they let
+    organisers check that the organisation really signed.
+    """
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        # One signature per organisation: its website's host, or its name and country.
+        UniqueConstraint("campaign", "identity_key", name="uq_organisation_campaign_identity"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    identity_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))  # as the organisation writes it, in its own script
+    name_en: Mapped[str | None] = mapped_column(String(200))  # its English name, if it has one
+    homepage: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=ORGANISATION_PENDING)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+
+class CampaignMedia(db.Model):
+    """A video or a document shown with a campaign, managed by organisers from the dashboard.
+
+    A video from another host is shown as a link to our own player page; nothing is loaded from
+    that host until the visitor asks to play it (petitions/media.py).
+    """
+
+    __tablename__ = "campaign_media"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # video or document
+    url: Mapped[str] = mapped_column(String(500))
+    # JSON: {"en": "...", "ko": "...", ...}; English is required, the others fall back to it.
+    titles: Mapped[str] = mapped_column(Text)
+    # Videos: the page languages (BCP 47) it has subtitles in, space-separated.
+    subtitles: Mapped[str] = mapped_column(String(100), default="")
+    # Another place to get it, for visitors who cannot reach the host (e.g. from mainland China).
+    alternative_url: Mapped[str | None] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))

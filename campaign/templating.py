@@ -3,6 +3,9 @@ from flask import request, url_for
 from flask_babel import format_date, format_decimal
 
 from . import i18n
+from .petitions.media import media_for
+from .petitions.organisations import signatories
+from .places import country_choices
 
 
 def language_alternates():
@@ -34,6 +37,9 @@ def register_template_helpers(app):
             "family_name_first": i18n.family_name_first,
             "language_name": i18n.language_name,
             "person_name": lambda first, last: i18n.person_name(first, last, lang),
+            "signatories": signatories,
+            "campaign_media": media_for,
+            "country_name": lambda code: dict(country_choices(lang)).get(code, code),
         }
 
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)

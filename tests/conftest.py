@@ -19,8 +19,8 @@ IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-TABLES = ("outbox", "consent", "signature", "paper_batch", "signature_counter", "campaign_settings", "zip_district",
-          "congress_member", "audit_log", "campaign_organiser", "app_user")
+TABLES = ("outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media", "signature_counter",
+          "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "app_user")
 
 
 def pytest_sessionstart(session):

@@ -1,7 +1,7 @@
 """The campaigns this site runs: one small module each, registered as its own blueprint."""
-from . import congress, unhcr, xi
+from . import coalition, congress, unhcr, xi
 
-CAMPAIGN_MODULES = (congress, xi, unhcr)
+CAMPAIGN_MODULES = (congress, xi, unhcr, coalition)
 
 
 def definitions():

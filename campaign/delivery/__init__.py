@@ -1,8 +1,8 @@
 """Delivery packets: the PDFs organisers print and hand to each recipient.
 
-`flask delivery build <campaign> [--out DIR] [--generated-at ISO]` writes them all; the dashboard
+`flask delivery build <campaign> [--out DIR] [--generated-at ISO] [--workers N]` writes them all; the dashboard
 (organisers/exports.py) lists them and builds one, or all as a ZIP, on request. What each campaign
-delivers is in this package's congress.py, xi.py and unhcr.py; packets show a signer's name,
+delivers is in this package's congress.py, xi.py, unhcr.py and coalition.py; packets show a signer's name,
 city, state or country and district, never a street address, ZIP code or email.
 """
 import os
@@ -35,7 +35,7 @@ def _generated_at(value):
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="Processes drawing packets at once (default: the number of CPU cores).")
 def build_command(campaign, out_dir, generated_at, workers):
-    """Write the delivery packets of CAMPAIGN (congress, xi, unhcr)."""
+    """Write the delivery packets of CAMPAIGN (congress, xi, unhcr, coalition)."""
     from ..campaigns import definitions
 
     by_slug = {definition.slug: definition for definition in definitions()}

@@ -10,7 +10,7 @@ from .packet import packet_texts, render
 from .signers import listed
 
 # Campaigns with packets, and the module of this package that describes them.
-PACKET_MODULES = {"congress": "congress", "xi": "xi", "unhcr": "unhcr"}
+PACKET_MODULES = {"congress": "congress", "xi": "xi", "unhcr": "unhcr", "coalition": "coalition"}
 
 
 def has_packets(slug):

@@ -105,6 +105,8 @@ class PacketDocument(FPDF):
                 self.heading(block.text, face, size=11.5)
             elif block.kind == "item":
                 self.paragraph("•  " + block.text, face, indent=4)
+            elif block.kind == "numbered":
+                self.paragraph(block.text, face, indent=4)
             elif block.kind == "quote":
                 self.paragraph(block.text, face, indent=10)
             else:

@@ -14,7 +14,7 @@ BLOCK_TAGS = {"p", "h2", "h3", "li", "dt", "dd", "footer", "address", "blockquot
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # p, heading, item, quote, address
+    kind: str  # p, heading, item (bulleted), numbered (its number at the start), quote, address
     text: str
 
 
@@ -28,6 +28,7 @@ class _BlockParser(HTMLParser):
         self._text = []
         self._kind = "p"
         self._quoted = False
+        self._lists = []  # per open list: the last number of an <ol>, or None for a <ul>
 
     def _flush(self):
         lines = (" ".join(line.split()) for line in "".join(self._text).split("\n"))
@@ -44,6 +45,14 @@ class _BlockParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "br":
             self._text.append("\n")
+        elif tag in ("ol", "ul"):
+            self._flush()
+            self._lists.append(0 if tag == "ol" else None)
+        elif tag == "li" and self._lists and self._lists[-1] is not None:
+            self._flush()
+            self._lists[-1] += 1
+            self._kind = "numbered"
+            self._text.append(f"{self._lists[-1]}. ")
         elif tag in BLOCK_TAGS:
             self._flush()
             if tag == "blockquote":
@@ -51,7 +60,11 @@ class _BlockParser(HTMLParser):
             self._kind = self.KINDS.get(tag, "p")
 
     def handle_endtag(self, tag):
-        if tag in BLOCK_TAGS:
+        if tag in ("ol", "ul"):
+            self._flush()
+            if self._lists:
+                self._lists.pop()
+        elif tag in BLOCK_TAGS:
             self._flush()
             if tag == "blockquote":
                 self._quoted = False

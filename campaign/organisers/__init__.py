@@ -1,5 +1,6 @@
 """Organiser pages: sign-in (auth.py), the per-campaign dashboard (dashboard.py), exports and
-delivery packets (exports.py), moderation (moderation.py) and paper signatures (paper.py)."""
+delivery packets (exports.py), moderation (moderation.py), paper signatures (paper.py) and approving the
+organisations that sign a coalition letter (organisations.py), videos and documents (media.py)."""
 from flask import Blueprint
 
 from ..i18n import take_language_from_url
@@ -16,6 +17,6 @@ def never_cache(response):
 
 
 def register_organisers(app):
-    from . import auth, dashboard, exports, moderation, paper  # noqa: F401  (the routes)
+    from . import auth, dashboard, exports, media, moderation, organisations, paper  # noqa: F401  (the routes)
 
     app.register_blueprint(organisers)

@@ -13,7 +13,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from ..campaigns import definitions
 from ..extensions import db
 from ..i18n import current_language, language_name
-from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_PENDING, CampaignSettings, Signature, utcnow
+from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_COUNTED, SIGNATURE_ERASED,
+                      SIGNATURE_PENDING, CampaignSettings, Organisation, Signature, utcnow)
 from ..petitions.counting import campaign_state
 from ..petitions.validation import LocalizedDateField
 from ..places import country_choices, us_states
@@ -46,6 +47,14 @@ def campaign_for_organiser(slug):
     return by_slug[slug]
 
 
+def people_campaign_for_organiser(slug):
+    """As campaign_for_organiser, for pages about people's signatures (404 where organisations sign)."""
+    definition = campaign_for_organiser(slug)
+    if definition.signers != "people":
+        abort(404)
+    return definition
+
+
 @dataclass
 class Bar:
     day: date
@@ -55,19 +64,37 @@ class Bar:
     height: int
 
 
-def _day_column():
+@dataclass(frozen=True)
+class Counted:
+    """The rows a campaign's figures count: signatures in the count, or approved organisations."""
+
+    model: type
+    condition: object
+    pending: object
+
+
+def counted_rows(definition):
+    if definition.signers == "organisations":
+        return Counted(Organisation, Organisation.status == ORGANISATION_APPROVED,
+                       Organisation.status == ORGANISATION_PENDING)
+    return Counted(Signature, Signature.status.in_(COUNTED), Signature.status == SIGNATURE_PENDING)
+
+
+def _day_column(model):
     if db.engine.dialect.name == "postgresql":
-        return cast(func.timezone("UTC", Signature.created_at), Date)
-    return func.date(Signature.created_at)
+        return cast(func.timezone("UTC", model.created_at), Date)
+    return func.date(model.created_at)
 
 
-def signatures_by_day(slug, today=None):
+def signatures_by_day(definition, today=None):
+    rows_counted = counted_rows(definition)
+    model = rows_counted.model
     today = today or datetime.now(timezone.utc).date()
     first = today - timedelta(days=CHART_DAYS - 1)
-    day = _day_column()
+    day = _day_column(model)
     rows = db.session.execute(
-        select(day, func.count()).where(Signature.campaign == slug, Signature.status.in_(COUNTED),
-                                        Signature.created_at >= datetime.combine(first, time.min, timezone.utc))
+        select(day, func.count()).where(model.campaign == definition.slug, rows_counted.condition,
+                                        model.created_at >= datetime.combine(first, time.min, timezone.utc))
         .group_by(day)).all()
     counts = {date.fromisoformat(str(value)[:10]): number for value, number in rows}
     return [(first + timedelta(days=offset), counts.get(first + timedelta(days=offset), 0))
@@ -83,30 +110,32 @@ def chart_bars(days, height=120, width=20, gap=4):
     return bars
 
 
-def _grouped(slug, *columns):
+def _grouped(definition, column_name):
+    rows_counted = counted_rows(definition)
+    column = getattr(rows_counted.model, column_name)
     return db.session.execute(
-        select(*columns, func.count()).where(Signature.campaign == slug, Signature.status.in_(COUNTED))
-        .group_by(*columns).order_by(func.count().desc(), *columns)).all()
+        select(column, func.count()).where(rows_counted.model.campaign == definition.slug, rows_counted.condition)
+        .group_by(column).order_by(func.count().desc(), column)).all()
 
 
 def figures(definition):
-    slug = definition.slug
+    rows_counted = counted_rows(definition)
     lang = current_language()
     countries = dict(country_choices(lang))
     states = us_states()
-    days = signatures_by_day(slug)
-    pending = db.session.execute(select(func.count()).select_from(Signature).where(
-        Signature.campaign == slug, Signature.status == SIGNATURE_PENDING)).scalar_one()
+    days = signatures_by_day(definition)
+    pending = db.session.execute(select(func.count()).select_from(rows_counted.model).where(
+        rows_counted.model.campaign == definition.slug, rows_counted.pending)).scalar_one()
+    congress = definition.slug == "congress"
     return {
         "pending": pending,
         "days": days,
         "bars": chart_bars(days),
-        "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(slug, Signature.locale)],
-        "by_country": [(countries.get(code) if code else None, number)
-                       for code, number in _grouped(slug, Signature.country)],
+        "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(definition, "locale")],
+        "by_country": [(countries.get(code) if code else None, number) for code, number in _grouped(definition, "country")],
         "by_state": [(states[code].name(lang) if code in states else code, number)
-                     for code, number in _grouped(slug, Signature.region)] if slug == "congress" else [],
-        "by_district": _grouped(slug, Signature.district) if slug == "congress" else [],
+                     for code, number in _grouped(definition, "region")] if congress else [],
+        "by_district": _grouped(definition, "district") if congress else [],
     }
 
 

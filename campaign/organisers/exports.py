@@ -20,7 +20,7 @@ from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, SIGNATURE_COUNTED, Signature
 from . import organisers
 from .auth import LogoutForm, audit, login_required
-from .dashboard import campaign_for_organiser
+from .dashboard import campaign_for_organiser, people_campaign_for_organiser
 
 BATCH = 1000
 # A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
@@ -71,7 +71,7 @@ def _csv_rows(definition, columns):
 @organisers.get("/<campaign>/signatures.csv")
 @login_required
 def export_csv(campaign):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     user = g.organiser
     columns = csv_columns(user)
     audit("export_csv", user, definition.slug, columns=columns)

@@ -19,7 +19,7 @@ from ..petitions.validation import OneOf
 from ..petitions.identity import email_key
 from . import organisers
 from .auth import LogoutForm, audit, login_required
-from .dashboard import campaign_for_organiser
+from .dashboard import people_campaign_for_organiser
 
 PAGE_SIZE = 50
 
@@ -70,7 +70,7 @@ def _search(query, text):
 @organisers.get("/<campaign>/signatures/")
 @login_required
 def signatures(campaign):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     text = request.args.get("q", "")
     showing_hidden = request.args.get("show") == "hidden"
@@ -93,7 +93,7 @@ def _back(definition):
 @organisers.post("/<campaign>/signatures/<int:signature_id>/hide")
 @login_required
 def hide(campaign, signature_id):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     form = HideForm()
     if not form.validate_on_submit():
         abort(400)
@@ -113,7 +113,7 @@ def hide(campaign, signature_id):
 @organisers.post("/<campaign>/signatures/<int:signature_id>/unhide")
 @login_required
 def unhide(campaign, signature_id):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     if not UndoForm().validate_on_submit():
         abort(400)
     changed = db.session.execute(

@@ -33,7 +33,7 @@ from ..petitions.validation import FORBIDDEN_CATEGORIES, LocalizedDateField, One
 from ..places import country_choices, country_codes, us_states
 from . import organisers
 from .auth import LogoutForm, audit, login_required
-from .dashboard import campaign_for_organiser
+from .dashboard import people_campaign_for_organiser
 
 MAX_LINES = 500
 # The fields of one line, per campaign, in order; congress may add the district as a sixth.
@@ -228,14 +228,14 @@ def _render(definition, form, errors=(), status=200):
 @organisers.get("/<campaign>/paper")
 @login_required
 def paper(campaign):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     return _render(definition, PaperBatchForm(formdata=None, language=g.lang))
 
 
 @organisers.post("/<campaign>/paper")
 @login_required
 def paper_submit(campaign):
-    definition = campaign_for_organiser(campaign)
+    definition = people_campaign_for_organiser(campaign)
     form = PaperBatchForm()
     if not form.validate_on_submit():
         return _render(definition, form, status=400)

@@ -9,6 +9,7 @@ from ..sharing import add_sharing_routes
 from .confirmation import confirmation_required
 from .counting import campaign_state
 from .email_pages import add_email_routes
+from .media import add_media_routes
 from .page_cache import cached_sign_page
 from .signing import record_signature
 
@@ -64,7 +65,7 @@ def make_petition_blueprint(definition):
         if not form.validate_on_submit():
             return render_sign_page(form, campaign_state(definition), status=400)
         if not form.is_bot:
-            record_signature(definition, form, g.lang)
+            (definition.record or record_signature)(definition, form, g.lang)
         # A repeat or a bot gets exactly the answer a first signature gets.
         return redirect(url_for(".thanks"), code=303)
 
@@ -83,4 +84,5 @@ def make_petition_blueprint(definition):
 
     add_email_routes(blueprint, definition, public)
     add_sharing_routes(blueprint, definition, public)
+    add_media_routes(blueprint, definition, public)
     return blueprint

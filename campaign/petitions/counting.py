@@ -45,5 +45,5 @@ def campaign_state(definition, now=None, with_count=True):
     goal = settings.goal if settings and settings.goal is not None else definition.goal
     deadline = settings.deadline if settings and settings.deadline else definition.deadline(current_app.config)
     closed = bool(settings and settings.closed) or deadline_passed(deadline, definition.deadline_timezone, now)
-    count = signature_count(definition.slug) if with_count else None
+    count = signature_count(definition.slug) + len(definition.founding_signatories) if with_count else None
     return CampaignState(definition=definition, count=count, goal=goal, deadline=deadline, closed=closed)

@@ -63,6 +63,16 @@ class CampaignDefinition:
     hashtag: str | None = None
     # Organisations that run the petition with us, named as they name themselves (never translated).
     partners: tuple = ()
+    # Who signs: "people" (Signature rows) or "organisations" (Organisation rows, shown and
+    # counted once an organiser approves them: petitions/organisations.py).
+    signers: str = "people"
+    # (definition, form, language) -> True for a new signature; None: petitions.signing.record_signature.
+    record: Callable | None = None
+    # Organisations that signed before the site existed, as the seed names them: always on the
+    # public list and in the count.
+    founding_signatories: tuple = ()
+    # The app config key of a donation link shown with the campaign (unset or empty: no link).
+    donation_setting: str | None = None
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")

@@ -1,6 +1,7 @@
 """Field validators shared by every campaign form. Every message goes through the catalog."""
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -90,3 +91,20 @@ class LocalizedDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(str(self.invalid_message)) from None
+
+
+class WebAddress:
+    """An http(s) address with a host, as typed (https:// is added when left out)."""
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if not value:
+            field.data = None
+            return
+        if "://" not in value:
+            value = "https://" + value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+            # Translators: Error under the website field of the organisations' form.
+            raise StopValidation(_l("Please enter the website's address, such as https://example.org."))
+        field.data = value

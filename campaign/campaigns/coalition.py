@@ -1,0 +1,107 @@
+"""Campaign `coalition` (seed 003): organisations' sign-on letter to the President of the United States.
+
+Organisations sign, not people: its name (in its own script, and in English if it has one),
+website, country, and a contact person and email that stay private. A new signatory appears on
+the public list, in the count and in the packet once an organiser approved it. The nine
+organisations the seed names are the founding signatories (the seed speaks of 11 but names
+nine; none is invented).
+
+Fixes to the seed text (obvious slips only):
+- "according to the terms the 2016 North Korea Human Rights Act" → "according to the terms of …".
+- "the U.S and its allies" → "the U.S. and its allies".
+"""
+from datetime import date
+
+from babel.dates import format_skeleton
+from flask_babel import format_decimal, get_locale, lazy_gettext as _l, lazy_pgettext, pgettext
+from wtforms import StringField, URLField
+
+from ..petitions.blueprint import make_petition_blueprint
+from ..petitions.definition import CampaignDefinition
+from ..petitions.forms import SignatureForm, country_field, email_field, name_field
+from ..petitions.organisations import record_organisation
+from ..petitions.validation import PlainText, Required, WebAddress, strip_text
+from .common import kim_jong_un
+
+FOUNDING_SIGNATORIES = (
+    "Human Rights Watch",
+    "International Christian Concern",
+    "International Coalition to Stop Crimes Against Humanity in North Korea",
+    "Jacob Blaustein Institute for the Advancement of Human Rights",
+    "Jubilee Campaign",
+    "Liberty in North Korea",
+    "North Korea Freedom Coalition",
+    "The 88 Project",
+    "World Without Genocide",
+)
+ORGANISATION_MAX = 200
+
+
+class CoalitionSignatureForm(SignatureForm):
+    """An organisation's signature. The inherited name fields are its contact person's."""
+
+    organisation = StringField(
+        lazy_pgettext("form field", "Name of the organisation"),
+        # Translators: Hint under the organisation's name on the coalition letter's form.
+        description=_l("As your organisation writes it, in any language and script."),
+        validators=[Required(_l("Please enter the name of your organisation.")), PlainText(ORGANISATION_MAX)],
+        filters=[strip_text], render_kw={"autocomplete": "organization", "maxlength": ORGANISATION_MAX})
+    organisation_en = StringField(
+        lazy_pgettext("form field", "English name of the organisation (if it has one)"),
+        validators=[PlainText(ORGANISATION_MAX)], filters=[strip_text], render_kw={"maxlength": ORGANISATION_MAX})
+    homepage = URLField(
+        lazy_pgettext("form field", "Website"),
+        validators=[PlainText(300), WebAddress()], filters=[strip_text],
+        render_kw={"autocomplete": "url", "inputmode": "url", "maxlength": 300, "placeholder": "https://"})
+    country = country_field()
+    first_name = name_field(lazy_pgettext("form field", "Contact person’s first name"),
+                            _l("Please enter the first name of a contact person."), "given-name")
+    last_name = name_field(lazy_pgettext("form field", "Contact person’s last name"),
+                           _l("Please enter the last name of a contact person."), "family-name")
+    email = email_field(required=True, description=_l(
+        # Translators: Hint under the contact email on the coalition letter's form.
+        "We write to this address only to confirm that your organisation signed. It is never published."))
+
+    def detail_fields(self):
+        order = ("organisation", "organisation_en", "homepage", "country")
+        return [self[name] for name in order] + [*super().name_fields(), self.email]
+
+    def name_fields(self):
+        return []  # the contact person's name comes after the organisation's (detail_fields)
+
+
+def letter_facts(state):
+    return {
+        # Translators: The U.S. President's surname as in "Dear President Biden".
+        "biden": pgettext("person", "Biden"),
+        "organisations": format_decimal(11),
+        # Translators: North Korea's population in the coalition letter: "the 25 million people of North Korea". Write the number as your language does (e.g. 2,500만, 2500万).
+        "population": pgettext("number", "25 million"),
+        "years": format_decimal(70),
+        # Kim Jong Un's statement of April 8, 2021.
+        "statement_date": format_skeleton("MMMMd", date(2021, 4, 8), locale=get_locale()),
+        # Translators: A law named in the coalition letter, as the letter names it: translate literally, do not add a country.
+        "act_2016": pgettext("law", "the 2016 North Korea Human Rights Act"),
+        "coi_year": "2014",
+        "kim": kim_jong_un(),
+    }
+
+
+definition = CampaignDefinition(
+    slug="coalition",
+    title=lazy_pgettext("campaign title", "Organisations’ Letter to the President: Put Human Rights First on North Korea"),
+    summary=_l("A letter from human rights organisations asking the President of the United States to put "
+               "human rights at the centre of North Korea policy. Organisations sign, not individuals."),
+    recipient=_l("The President of the United States"),
+    form_class=CoalitionSignatureForm,
+    identity=lambda form: (form.homepage.data or form.organisation.data,),
+    signature_values=lambda form: {},
+    facts=letter_facts,
+    goal=50,
+    signers="organisations",
+    record=record_organisation,
+    founding_signatories=FOUNDING_SIGNATORIES,
+    donation_setting="COALITION_DONATION_URL",
+)
+
+blueprint = make_petition_blueprint(definition)

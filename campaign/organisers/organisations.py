@@ -1,0 +1,71 @@
+"""Approving organisations that signed a letter organisations sign (`coalition`).
+
+A new signatory waits (pending); an organiser approves it (it appears on the public list, in the
+count and in the packet) or declines it, after checking with its contact person. Either can be
+undone. Each decision is a conditional update, so the count moves once however often it is
+clicked, and each is in the audit log.
+"""
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import ORGANISATION_APPROVED, ORGANISATION_PENDING, ORGANISATION_REJECTED, Organisation, utcnow
+from ..petitions.counting import increment_count
+from . import organisers
+from .auth import LogoutForm, audit, login_required
+from .dashboard import campaign_for_organiser
+
+DECISIONS = {"approve": ORGANISATION_APPROVED, "decline": ORGANISATION_REJECTED, "undo": ORGANISATION_PENDING}
+
+
+class DecisionForm(FlaskForm):
+    pass
+
+
+def organisations_campaign(slug):
+    definition = campaign_for_organiser(slug)
+    if definition.signers != "organisations":
+        abort(404)
+    return definition
+
+
+@organisers.get("/<campaign>/organisations/")
+@login_required
+def organisations(campaign):
+    definition = organisations_campaign(campaign)
+    rows = db.session.execute(select(Organisation).where(Organisation.campaign == definition.slug)
+                              .order_by(Organisation.created_at.desc(), Organisation.id.desc())).scalars().all()
+    by_status = {status: [row for row in rows if row.status == status]
+                 for status in (ORGANISATION_PENDING, ORGANISATION_APPROVED, ORGANISATION_REJECTED)}
+    return render_template("organisers/organisations.html", petition=definition, by_status=by_status,
+                           decision_form=DecisionForm(formdata=None), logout_form=LogoutForm())
+
+
+@organisers.post("/<campaign>/organisations/<int:organisation_id>/<any(approve, decline, undo):decision>")
+@login_required
+def decide(campaign, organisation_id, decision):
+    definition = organisations_campaign(campaign)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    row = db.session.get(Organisation, organisation_id)
+    if row is None or row.campaign != definition.slug:
+        abort(404)
+    before, after = row.status, DECISIONS[decision]
+    allowed = {"approve": (ORGANISATION_PENDING,), "decline": (ORGANISATION_PENDING,),
+               "undo": (ORGANISATION_APPROVED, ORGANISATION_REJECTED)}[decision]
+    changed = db.session.execute(
+        update(Organisation).where(Organisation.id == organisation_id, Organisation.status.in_(allowed),
+                                   Organisation.status == before)
+        .values(status=after, decided_at=utcnow() if after != ORGANISATION_PENDING else None,
+                decided_by=g.organiser.id if after != ORGANISATION_PENDING else None)
+    ).rowcount
+    if changed:
+        if after == ORGANISATION_APPROVED:
+            increment_count(definition.slug)
+        elif before == ORGANISATION_APPROVED:
+            increment_count(definition.slug, -1)
+        audit(f"organisation_{decision}", g.organiser, definition.slug, organisation=organisation_id,
+              name=row.name, before=before, after=after)
+    db.session.commit()
+    return redirect(url_for("organisers.organisations", campaign=definition.slug), code=303)
