@@ -147,7 +147,9 @@ def strip_marked(text):
 
 
 def _pseudo_translate(text):
-    return f"⟦{text}⟧"
+    """Mark the text between tags: a message may hold inline markup (<strong>, <a href=…>)."""
+    return "".join(part if part.startswith("<") or not part.strip() else f"⟦{part}⟧"
+                   for part in re.split(r"(<[^>]+>)", text))
 
 
 @pytest.fixture
@@ -203,7 +205,7 @@ def _pages(app, make_app):
     """Every page a visitor can reach, including errors, as (name, response)."""
     client = app.test_client()
     yield "index", client.get(f"/{PSEUDO}/")
-    for slug in ("congress", "xi", "unhcr"):
+    for slug in ("congress", "xi", "unhcr", "coalition"):
         yield f"{slug} sign", client.get(f"/{PSEUDO}/{slug}/")
         yield f"{slug} form errors", client.post(f"/{PSEUDO}/{slug}/", data={
             "csrf_token": csrf_token(client, f"/{PSEUDO}/{slug}/"), "email": "bad", "zip_code": "1",
@@ -214,6 +216,10 @@ def _pages(app, make_app):
         yield f"{slug} share", client.get(f"/{PSEUDO}/{slug}/share")
         yield f"{slug} widget", client.get(f"/{PSEUDO}/{slug}/widget")
     yield "congress choose district", _choose_district_page(app, client)
+    yield "coalition with donation link", make_app(
+        LANGUAGES=app.config["LANGUAGES"], BABEL_TRANSLATION_DIRECTORIES=app.config["BABEL_TRANSLATION_DIRECTORIES"],
+        COALITION_DONATION_URL="https://example.org/donate").test_client().get(f"/{PSEUDO}/coalition/thanks")
+    yield from _media_pages(app, client)
     yield "404", client.get(f"/{PSEUDO}/no-such-page/")
     yield "405", client.put(f"/{PSEUDO}/xi/")
     yield "413", client.post(f"/{PSEUDO}/xi/", data={"first_name": "x" * 100000})
@@ -256,8 +262,13 @@ def _organiser_pages(app):
                                          "email": "pseudo-admin@example.org", "password": "pseudo admin password"})
     assert signed_in.status_code == 303
     yield "organiser campaigns", client.get(f"/{PSEUDO}/organisers/")
-    for slug in ("congress", "xi", "unhcr"):
+    for slug in ("congress", "xi", "unhcr", "coalition"):
         yield f"{slug} dashboard", client.get(f"/{PSEUDO}/organisers/{slug}/")
+        yield f"{slug} media", client.get(f"/{PSEUDO}/organisers/{slug}/media/")
+        yield f"{slug} packets", client.get(f"/{PSEUDO}/organisers/{slug}/packets/")
+    yield "organisations", _organisations_page(app, client)
+    yield "media form errors", client.post(f"/{PSEUDO}/organisers/xi/media/", data={
+        "csrf_token": csrf_token(client, f"/{PSEUDO}/organisers/"), "kind": "video", "url": "https://example.org"})
     token = csrf_token(client, f"/{PSEUDO}/organisers/")
     client.post(f"/{PSEUDO}/organisers/xi/state", data={"csrf_token": token, "action": "close"})
     yield "closed dashboard", client.get(f"/{PSEUDO}/organisers/xi/")
@@ -266,7 +277,6 @@ def _organiser_pages(app):
     for slug in ("congress", "xi", "unhcr"):
         yield f"{slug} signatures", client.get(f"/{PSEUDO}/organisers/{slug}/signatures/")
         yield f"{slug} paper", client.get(f"/{PSEUDO}/organisers/{slug}/paper")
-        yield f"{slug} packets", client.get(f"/{PSEUDO}/organisers/{slug}/packets/")
     yield "hidden signatures", client.get(f"/{PSEUDO}/organisers/congress/signatures/?show=hidden&q=zz")
     yield "paper form errors", client.post(f"/{PSEUDO}/organisers/congress/paper",
                                            data={"csrf_token": token, "collected_on": "x", "lines": ""})
@@ -283,6 +293,28 @@ def _organiser_pages(app):
     yield "organiser without campaigns", organiser.get(f"/{PSEUDO}/organisers/")
 
 
+def _media_pages(app, client):
+    """A campaign page with a video and a document, and the video's player page."""
+    import json
+
+    from campaign.extensions import db
+    from campaign.models import CampaignMedia
+
+    with app.app_context():
+        video = CampaignMedia(campaign="xi", kind="video", url="https://youtu.be/dQw4w9WgXcQ", subtitles=PSEUDO,
+                              titles=json.dumps({"en": "Testimonies"}), position=1)
+        document = CampaignMedia(campaign="xi", kind="document", url="https://example.org/the-list.pdf",
+                                 titles=json.dumps({"en": "THE LIST"}), position=2)
+        db.session.add_all([video, document])
+        db.session.commit()
+        video_id = video.id
+    app.extensions.pop("sign_page_cache", None)
+    page = client.get(f"/{PSEUDO}/xi/")
+    assert "Testimonies" in page.get_data(as_text=True)
+    yield "sign page with media", page
+    yield "video player", client.get(f"/{PSEUDO}/xi/media/{video_id}")
+
+
 def _choose_district_page(app, client):
     """The congress form asking which of its ZIP code's districts the signer lives in (one vacant)."""
     from campaign.extensions import db
@@ -296,6 +328,20 @@ def _choose_district_page(app, client):
     response = sign(client, "congress", PSEUDO, zip_code="92833")
     assert 'name="district"' in response.get_data(as_text=True) and "Linda T. Sánchez" in response.get_data(as_text=True)
     return response
+
+
+def _organisations_page(app, client):
+    """The organisers' list of organisations, with one waiting, one approved and one declined."""
+    from campaign.extensions import db
+    from campaign.models import Organisation
+
+    with app.app_context():
+        for number, status in enumerate(("pending", "approved", "rejected")):
+            db.session.add(Organisation(campaign="coalition", identity_key=f"pseudo-{number}", name=f"Group {number}",
+                                        country="KR", contact_name="Kim", contact_email=f"g{number}@example.org",
+                                        locale="ko", status=status))
+        db.session.commit()
+    return client.get(f"/{PSEUDO}/organisers/coalition/organisations/")
 
 
 def _email_link_pages(app, make_app):

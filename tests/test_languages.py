@@ -9,7 +9,7 @@ from campaign.translate import translations_dir
 from conftest import confirm_pending, sign
 
 LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
-CAMPAIGNS = ["congress", "xi", "unhcr"]
+CAMPAIGNS = ["congress", "xi", "unhcr", "coalition"]
 
 
 @pytest.mark.parametrize("header, cookie, expected", [

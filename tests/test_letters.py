@@ -4,13 +4,14 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from campaign.campaigns import unhcr
+from campaign.campaigns import coalition, unhcr
 
-CAMPAIGNS = ["congress", "xi", "unhcr"]
+CAMPAIGNS = ["congress", "xi", "unhcr", "coalition"]
 TRANSLATED = ["ko", "zh-Hans", "zh-Hant"]
 
 # Latin-script names that stay as they are in every language.
-KEPT_IN_LATIN = ["The Defector Interactive", "Martin Luther King, Jr.", *unhcr.PARTNERS]
+KEPT_IN_LATIN = ["The Defector Interactive", "Martin Luther King, Jr.", *unhcr.PARTNERS,
+                 *coalition.FOUNDING_SIGNATORIES]
 LATIN_RUN = re.compile(r"[A-Za-z][\w'’.,-]*(?:[ \u00a0]+[A-Za-z][\w'’.,-]*){2,}")
 
 
@@ -69,6 +70,10 @@ def test_english_letters_are_complete():
                 "xi": ["On September 24, 1982, the People’s Republic of China signed the 1951 Convention",
                        "thank you for your time and consideration."],
                 "unhcr": ["Imagine living in a country where...", "allowing individuals or groups to provide"],
+                "coalition": ["On behalf of 11 non-governmental organizations and coalitions",
+                              "according to the terms of the 2016 North Korea Human Rights Act",
+                              "In a statement on April 8, even Kim Jong Un himself",
+                              "We would be pleased to discuss these matters further with your staff."],
             }[definition.slug]
             for sentence in expected:
                 assert sentence in text, (definition.slug, sentence)

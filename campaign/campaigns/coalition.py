@@ -52,7 +52,7 @@ class CoalitionSignatureForm(SignatureForm):
     homepage = URLField(
         lazy_pgettext("form field", "Website"),
         validators=[PlainText(300), WebAddress()], filters=[strip_text],
-        render_kw={"autocomplete": "url", "inputmode": "url", "maxlength": 300, "placeholder": "https://"})
+        render_kw={"autocomplete": "url", "inputmode": "url", "maxlength": 300})
     country = country_field()
     first_name = name_field(lazy_pgettext("form field", "Contact person’s first name"),
                             _l("Please enter the first name of a contact person."), "given-name")

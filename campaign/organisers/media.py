@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import language_name, languages
 from ..models import CampaignMedia
 from ..petitions.media import media_for, parse_video
+from ..petitions.page_cache import forget_sign_pages
 from ..petitions.validation import OneOf, PlainText, Required, WebAddress, strip_text
 from . import organisers
 from .auth import LogoutForm, audit, login_required
@@ -36,7 +37,7 @@ class MediaFormBase(FlaskForm):
                                   OneOf(_l("Please choose video or document."))])
     url = StringField(lazy_pgettext("form field", "Address (URL)"), filters=[strip_text],
                       validators=[Required(_l("Please enter the address.")), PlainText(500), WebAddress()],
-                      render_kw={"inputmode": "url", "maxlength": 500, "placeholder": "https://"})
+                      render_kw={"inputmode": "url", "maxlength": 500})
     alternative_url = StringField(
         lazy_pgettext("form field", "Another place to get it (optional)"), filters=[strip_text],
         # Translators: Hint under the alternative address of a video, in the organisers' media form.
@@ -105,6 +106,7 @@ def media_add(campaign):
     db.session.flush()
     audit("media_add", g.organiser, definition.slug, media=item.id, kind=item.kind, url=item.url)
     db.session.commit()
+    forget_sign_pages(definition.slug)
     return redirect(url_for("organisers.media", campaign=definition.slug), code=303)
 
 
@@ -120,4 +122,5 @@ def media_delete(campaign, media_id):
     audit("media_delete", g.organiser, definition.slug, media=row.id, kind=row.kind, url=row.url)
     db.session.execute(delete(CampaignMedia).where(CampaignMedia.id == media_id))
     db.session.commit()
+    forget_sign_pages(definition.slug)
     return redirect(url_for("organisers.media", campaign=definition.slug), code=303)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import ORGANISATION_APPROVED, ORGANISATION_PENDING, ORGANISATION_REJECTED, Organisation, utcnow
 from ..petitions.counting import increment_count
+from ..petitions.page_cache import forget_sign_pages
 from . import organisers
 from .auth import LogoutForm, audit, login_required
 from .dashboard import campaign_for_organiser
@@ -68,4 +69,5 @@ def decide(campaign, organisation_id, decision):
         audit(f"organisation_{decision}", g.organiser, definition.slug, organisation=organisation_id,
               name=row.name, before=before, after=after)
     db.session.commit()
+    forget_sign_pages(definition.slug)
     return redirect(url_for("organisers.organisations", campaign=definition.slug), code=303)

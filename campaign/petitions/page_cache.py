@@ -28,3 +28,11 @@ def cached_sign_page(key, render):
         entry = (now + seconds, html.replace(token, TOKEN_MARKER))
         cache[key] = entry
     return entry[1].replace(TOKEN_MARKER, token)
+
+
+def forget_sign_pages(slug):
+    """Drop this process's cached sign pages of campaign `slug` after an organiser changed what
+    they show (its signatories, its media). Other processes catch up within SIGN_PAGE_CACHE_SECONDS."""
+    cache = current_app.extensions.get("sign_page_cache", {})
+    for key in [key for key in cache if key[0] == slug]:
+        cache.pop(key, None)
