@@ -113,7 +113,7 @@ def packets(definition, generated_at):
         summary = _in_both(lambda language: _summary(count, total))
         packets.append(Packet(
             filename=filename, title=recipient[0][0], count=count,
-            title_lines=(*recipient, (str(definition.title), "ko"), *summary),
+            title_lines=(*recipient, *_in_both(lambda language: str(definition.title)), *summary),
             sections=(_totals_section(countries), *letters),
             signers=SignerList(heading=_signers_heading(count), columns=_signer_columns(),
                                conditions=_country_condition(codes), row=signer_row),
