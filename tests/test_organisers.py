@@ -302,3 +302,22 @@ def test_grant_and_revoke_a_campaign_from_the_command_line(app, runner):
     assert runner.invoke(args=["users", "grant", "nobody@example.org", "xi"]).exit_code != 0
     assert runner.invoke(args=["users", "revoke", "helper@example.org", "xi"]).exit_code == 0
     assert client.get("/en/organisers/xi/").status_code == 403
+
+
+def test_sign_in_returns_to_the_page_asked_for_and_never_elsewhere(app, admin):
+    client = app.test_client()
+    asked = client.get("/ko/organisers/xi/signatures/?page=2")
+    assert asked.status_code == 303
+    login_url = asked.headers["Location"]
+    assert "next=" in login_url
+    form_page = client.get(login_url).get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', form_page).group(1).replace("&amp;", "&")
+    response = client.post(action, data={"csrf_token": csrf_token(client, login_url), "email": "admin@example.org",
+                                         "password": PASSWORD})
+    assert response.headers["Location"].endswith("/ko/organisers/xi/signatures/?page=2")
+    for elsewhere in ("https://evil.example/", "//evil.example/organisers/", "/en/xi/", "/en/organisers/\\evil"):
+        other = app.test_client()
+        url = f"{LOGIN}?next={elsewhere}"
+        response = other.post(url, data={"csrf_token": csrf_token(other, LOGIN), "email": "admin@example.org",
+                                         "password": PASSWORD})
+        assert response.headers["Location"].endswith("/en/organisers/"), elsewhere

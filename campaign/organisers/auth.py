@@ -6,10 +6,11 @@ password, disabled account, locked account) gets the same page, status and argon
 """
 import hashlib
 import json
+import re
 from functools import lru_cache, wraps
 from types import SimpleNamespace
 
-from flask import current_app, g, redirect, render_template, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from limits import parse
@@ -22,6 +23,8 @@ from ..models import ROLE_ADMIN, AuditEntry, CampaignOrganiser, User
 from . import organisers
 
 SESSION_USER = "organiser_id"
+# A path of our own organiser pages (/ko/organisers/xi/?page=2), the only `next` followed after sign-in.
+ORGANISER_PATH = re.compile(r"^/[A-Za-z-]{2,10}/organisers/[A-Za-z0-9._~/?=&%-]*$")
 SESSION_VERSION = "organiser_version"
 
 
@@ -98,7 +101,10 @@ def login_required(view):
     def guarded(*args, **kwargs):
         user = current_organiser()
         if user is None:
-            return redirect(url_for("organisers.login"), code=303)
+            # Back to the page asked for after signing in (a GET only: a form posted while signed
+            # out is not replayed).
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("organisers.login", next=target), code=303)
         g.organiser = user
         return view(*args, **kwargs)
     return guarded
@@ -119,10 +125,17 @@ def _login_page(form, status=200, failed=False):
     return render_template("organisers/login.html", form=form, failed=failed), status
 
 
+def _after_login():
+    """Where to go after signing in: the organiser page asked for (`next`), else the campaign list.
+    Only a path of our organiser pages is followed, never another site."""
+    target = request.args.get("next", "")
+    return target if ORGANISER_PATH.match(target) else url_for("organisers.home")
+
+
 @organisers.get("/login")
 def login():
     if current_organiser() is not None:
-        return redirect(url_for("organisers.home"), code=303)
+        return redirect(_after_login(), code=303)
     return _login_page(LoginForm(formdata=None))
 
 
@@ -143,7 +156,7 @@ def login_submit():
     session[SESSION_VERSION] = session_version(user)
     audit("login", user)
     db.session.commit()
-    return redirect(url_for("organisers.home"), code=303)
+    return redirect(_after_login(), code=303)
 
 
 @organisers.post("/logout")
