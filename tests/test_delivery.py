@@ -142,6 +142,14 @@ def test_unhcr_packet_has_the_total_and_countries(app, runner, tmp_path, client)
     assert "South Korea" in text and "Signer2" in text and "u0@example.org" not in text
 
 
+def test_the_command_line_build_is_audited(app, runner, tmp_path, xi_signers):
+    build(runner, "xi", tmp_path)
+    with app.app_context():
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "export_packets")).scalar_one()
+        assert entry.user_id is None and entry.campaign == "xi"
+        assert json.loads(entry.details)["via"] == "command line"
+
+
 def test_unknown_campaign_and_bad_time_are_refused(runner, tmp_path):
     assert runner.invoke(args=["delivery", "build", "nope", "--out", str(tmp_path)]).exit_code == 2
     assert runner.invoke(args=["delivery", "build", "xi", "--generated-at", "yesterday"]).exit_code == 2

@@ -13,6 +13,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
+from ..organisers.auth import audit
 from .build import build, has_packets, now_to_the_second
 
 delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")
@@ -54,4 +56,7 @@ def build_command(campaign, out_dir, generated_at, workers):
 
     with current_app.test_request_context("/"):
         results = build(by_slug[campaign], out_dir, moment, progress, workers=workers or os.cpu_count() or 1)
+        # Packets name people: the command line's exports are in the audit log like the dashboard's.
+        audit("export_packets", None, campaign, packets=len(results), directory=str(out_dir), via="command line")
+        db.session.commit()
     click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")

@@ -36,6 +36,10 @@ def tour(page, tag, live_server=None, catalog=None):
         yield f"sign-{slug}", lambda slug=slug: page.goto(f"/{tag}/{slug}/")
         yield f"sign-{slug}-errors", lambda slug=slug: sign_with_nothing_filled_in(slug)
         yield f"thanks-{slug}", lambda slug=slug: page.goto(f"/{tag}/{slug}/thanks")
+    yield "sign-coalition", lambda: page.goto(f"/{tag}/coalition/")
+    yield "sign-coalition-errors", lambda: sign_with_nothing_filled_in("coalition")
+    yield "thanks-coalition", lambda: page.goto(f"/{tag}/coalition/thanks")
+    yield "share-unhcr", lambda: page.goto(f"/{tag}/unhcr/share")
     yield "404", lambda: page.goto(f"/{tag}/no-such-page")
     if live_server is not None and catalog is not None and requires_confirmation(live_server, "xi"):
         def sign_xi_and_open_the_emailed_link():
@@ -95,6 +99,45 @@ def test_every_page_passes_axe_and_is_drawn_in_its_own_script(visit, axe_script,
             if page.locator(selector).count():
                 used = platform_fonts(page, selector)
                 assert max(used, key=used.get) == face, (name, selector, used)
+    assert problems == {}, problems
+
+
+ORGANISER_PAGES = ("", "congress/", "congress/signatures/", "congress/paper", "congress/packets/", "xi/media/",
+                   "coalition/", "coalition/organisations/")
+
+
+def organiser_account(live_server):
+    from campaign.accounts import hash_password
+    from campaign.extensions import db
+    from campaign.models import ROLE_ADMIN, User
+
+    with live_server.app.app_context():
+        if db.session.query(User).filter_by(email="axe@example.org").first() is None:
+            db.session.add(User(email="axe@example.org", name="Ada", role=ROLE_ADMIN,
+                                password_hash=hash_password("axe organiser password")))
+            db.session.commit()
+    return "axe@example.org", "axe organiser password"
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_organiser_pages_pass_axe(visit, axe_script, live_server, tag):
+    email, password = organiser_account(live_server)
+    page = visit(tag, bypass_csp=True).new_page()
+    page.goto(f"/{tag}/organisers/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    problems = {}
+    for path in ORGANISER_PAGES:
+        page.goto(f"/{tag}/organisers/{path}")
+        expect(page.locator("html")).to_have_attribute("lang", tag)
+        assert "/organisers/login" not in page.url
+        name = "organisers-" + (path.strip("/").replace("/", "-") or "home")
+        page.screenshot(path=screenshot_path("desktop", f"{tag}-{name}.png"), full_page=True)
+        serious = [v for v in axe_violations(page, axe_script) if v["impact"] in SERIOUS]
+        if serious:
+            problems[path] = serious
     assert problems == {}, problems
 
 
