@@ -12,7 +12,9 @@ and the time of signing is cut to the day. Such a row names no one and still add
 "signatures from CA-40". Deleting the row and keeping the counter was the other choice; it
 keeps the count but makes every later aggregate by place disagree with it. A *pending*
 signature (never confirmed) was never counted, so it is deleted outright; so is one an
-organiser hid (moderation), which the count no longer includes.
+organiser hid (moderation), which the count no longer includes. An organisation's contact
+(coalition letters) is removed the same way: an approved organisation stays on the letter without
+it, one never approved is deleted.
 
 The price of forgetting someone: the site can no longer recognise them, so if they sign
 again they count again. That is the right way round for a request to be forgotten.
@@ -32,8 +34,8 @@ from flask.cli import AppGroup
 from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 
 from .extensions import db
-from .models import (SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING, CampaignSettings, Consent,
-                     OutboxMessage, Signature, utcnow)
+from .models import (ORGANISATION_APPROVED, SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING,
+                     CampaignSettings, Consent, Organisation, OutboxMessage, Signature, utcnow)
 from .petitions.counting import deadline_passed
 from .petitions.identity import email_key
 
@@ -57,11 +59,18 @@ class ErasureReport:
     email_given: str
     signatures: list = field(default_factory=list)
     other_emails: int = 0
+    # (campaign, organisation id, "deleted" or "contact removed") where the address was an
+    # organisation's contact (coalition letters).
+    organisations: list = field(default_factory=list)
 
     def lines(self):
-        if not self.signatures and not self.other_emails:
+        if not self.signatures and not self.other_emails and not self.organisations:
             return ["no signature or email found for that address"]
         lines = []
+        for campaign, organisation_id, action in self.organisations:
+            what = ("not approved: the organisation's signature was deleted" if action == "deleted"
+                    else "the organisation stays a signatory; its contact person and email were removed")
+            lines.append(f"{campaign}: organisation {organisation_id}: {what}")
         for item in self.signatures:
             if item.action == "deleted":
                 lines.append(f"{item.campaign}: signature {item.signature_id} was not confirmed (never counted): "
@@ -106,8 +115,25 @@ def erase(email):
         report.signatures.append(_anonymise_counted(signature, consents, emails))
     report.other_emails = db.session.execute(
         delete(OutboxMessage).where(func.lower(OutboxMessage.to_address) == email.strip().lower())).rowcount
+    _erase_organisation_contacts(email, report)
     db.session.flush()
     return report
+
+
+def _erase_organisation_contacts(email, report):
+    """An address that was an organisation's contact: an approved organisation stays on the letter
+    (it signed as an organisation) without its contact; one never approved is deleted."""
+    address = email.strip().casefold()
+    rows = db.session.execute(select(Organisation).where(func.lower(Organisation.contact_email) == address)
+                              .order_by(Organisation.id)).scalars().all()
+    for row in rows:
+        if row.status == ORGANISATION_APPROVED:
+            row.contact_name = ""
+            row.contact_email = ""
+            report.organisations.append((row.campaign, row.id, "contact removed"))
+        else:
+            report.organisations.append((row.campaign, row.id, "deleted"))
+            db.session.delete(row)
 
 
 def _anonymise_counted(signature, consents, emails):
@@ -182,6 +208,13 @@ def anonymise(now=None):
             .values(email=None, email_key=None, street_address=None, postal_code=None,
                     identity_key=literal("anonymised:") + cast(Signature.id, String), anonymised_at=now)
         ).rowcount
+        # Organisations (coalition letters): contacts go; those never approved go entirely.
+        deleted += db.session.execute(
+            delete(Organisation).where(Organisation.campaign == slug, Organisation.status != ORGANISATION_APPROVED)
+        ).rowcount
+        anonymised += db.session.execute(
+            update(Organisation).where(Organisation.campaign == slug, Organisation.contact_email != "")
+            .values(contact_name="", contact_email="")).rowcount
         done.append(AnonymisedCampaign(slug, since, anonymised, deleted, emails))
     retention = now - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
     old = db.session.execute(

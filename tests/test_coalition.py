@@ -115,3 +115,19 @@ def test_people_pages_do_not_apply_to_organisations(app, admin):  # noqa: F811
     assert staff.get("/en/organisers/xi/organisations/").status_code == 404
     dashboard = staff.get("/en/organisers/coalition/").get_data(as_text=True)
     assert "/en/organisers/coalition/organisations/" in dashboard
+
+
+def test_erasing_a_contact_keeps_an_approved_organisation_and_deletes_a_pending_one(app, client, runner):
+    assert sign_organisation(client).status_code == 303
+    assert sign_organisation(client, organisation="Other Group", homepage="other.example").status_code == 303
+    with app.app_context():
+        first = db.session.execute(select(Organisation).where(Organisation.name == "북한인권시민연합")).scalar_one()
+        first.status = "approved"
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "erase", "Contact@NKHumanRights.example"])
+    assert result.exit_code == 0, result.output
+    assert "contact person and email were removed" in result.output and "was deleted" in result.output
+    with app.app_context():
+        rows = db.session.execute(select(Organisation.name, Organisation.contact_name,
+                                         Organisation.contact_email)).all()
+    assert rows == [("북한인권시민연합", "", "")]
