@@ -131,3 +131,26 @@ def test_erasing_a_contact_keeps_an_approved_organisation_and_deletes_a_pending_
         rows = db.session.execute(select(Organisation.name, Organisation.contact_name,
                                          Organisation.contact_email)).all()
     assert rows == [("북한인권시민연합", "", "")]
+
+
+def test_anonymising_a_closed_letter_removes_contacts(app, client, runner):
+    from datetime import timedelta
+
+    from campaign.models import CampaignSettings, utcnow
+
+    assert sign_organisation(client).status_code == 303
+    assert sign_organisation(client, organisation="Other Group", homepage="other.example").status_code == 303
+    with app.app_context():
+        db.session.execute(select(Organisation).where(Organisation.name == "북한인권시민연합")).scalar_one().status = \
+            "approved"
+        days = app.config["ANONYMISE_AFTER_DAYS"]
+        db.session.add(CampaignSettings(campaign="coalition", closed=True, closed_at=utcnow() - timedelta(days=days + 1)))
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "anonymise"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = db.session.execute(select(Organisation.name, Organisation.contact_email)).all()
+    assert rows == [("북한인권시민연합", "")]
+    app.extensions.pop("sign_page_cache", None)  # the status was set here, not through the organisers' page
+    assert "북한인권시민연합" in BeautifulSoup(client.get("/ko/coalition/").get_data(as_text=True),
+                                       "html.parser").get_text()
