@@ -160,14 +160,18 @@ def count(app):
 def rows(app):
     from sqlalchemy import func, select
 
-    from campaign.models import Signature
+    from campaign.models import Organisation, Signature
 
     def number(slug=None):
+        """Signatures stored (of campaign `slug`); organisations' signatures too (coalition letters)."""
         with app.app_context():
-            query = select(func.count()).select_from(Signature)
-            if slug:
-                query = query.where(Signature.campaign == slug)
-            return db.session.execute(query).scalar_one()
+            total = 0
+            for model in (Signature, Organisation):
+                query = select(func.count()).select_from(model)
+                if slug:
+                    query = query.where(model.campaign == slug)
+                total += db.session.execute(query).scalar_one()
+            return total
 
     return number
 

@@ -10,7 +10,8 @@ from conftest import csrf_token
 ENDPOINTS = ["/", "/en/", "/ko/", "/zh-Hans/xi/", "/zh-Hant/unhcr/", "/en/congress/", "/ko/xi/thanks",
              "/en/unhcr/count.json"]
 FIELDS = ["first_name", "last_name", "email", "city", "region", "country", "state", "zip_code",
-          "address_or_district", "email_use", "updates", "follow_up", "website", "csrf_token"]
+          "address_or_district", "email_use", "updates", "follow_up", "website", "csrf_token",
+          "organisation", "organisation_en", "homepage"]
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
 form_data = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=20), text, max_size=12)
@@ -23,7 +24,7 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @FUZZ
-@given(data=form_data, extra_headers=headers, slug=st.sampled_from(["congress", "xi", "unhcr"]),
+@given(data=form_data, extra_headers=headers, slug=st.sampled_from(["congress", "xi", "unhcr", "coalition"]),
        lang=st.sampled_from(["en", "ko", "zh-Hans", "zh-Hant"]), with_token=st.booleans())
 def test_arbitrary_posts_never_500_and_bad_input_stores_nothing(client, rows, data, extra_headers, slug, lang,
                                                                with_token):
