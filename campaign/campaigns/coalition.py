@@ -48,7 +48,9 @@ class CoalitionSignatureForm(SignatureForm):
         filters=[strip_text], render_kw={"autocomplete": "organization", "maxlength": ORGANISATION_MAX})
     organisation_en = StringField(
         lazy_pgettext("form field", "English name of the organisation (if it has one)"),
-        validators=[PlainText(ORGANISATION_MAX)], filters=[strip_text], render_kw={"maxlength": ORGANISATION_MAX})
+        validators=[PlainText(ORGANISATION_MAX)], filters=[strip_text],
+        # No autofill token means "the English name": the browser would offer the name in its own script.
+        render_kw={"autocomplete": "off", "maxlength": ORGANISATION_MAX})
     homepage = URLField(
         lazy_pgettext("form field", "Website"),
         validators=[PlainText(300), WebAddress()], filters=[strip_text],

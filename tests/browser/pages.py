@@ -28,6 +28,11 @@ AUTOFILL = {
     "zip_code": ("postal-code", "numeric"),
     "country": ("country", None),
     "email": ("email", "email"),
+    # The coalition letter's organisation fields. The English name has no autofill token of its own:
+    # a browser would offer the organisation's name in its own script there.
+    "organisation": ("organization", None),
+    "organisation_en": ("off", None),
+    "homepage": ("url", "url"),
 }
 
 FIELD_LABELS = {  # field name -> (context, msgid) of its label
