@@ -15,6 +15,12 @@ class District:
     def __str__(self):
         return f"{self.state}-{self.number:02d}"
 
+    @classmethod
+    def stored(cls, text):
+        """The District of a value as __str__ wrote it (Signature.district: CA-40, AK-00)."""
+        state, number = text.split("-")
+        return cls(state, int(number))
+
     @property
     def label(self):
         """How the district is written for people: CA-40, or AK-AL for an at-large seat."""

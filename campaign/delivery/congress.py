@@ -11,6 +11,7 @@ import unicodedata
 
 from sqlalchemy import select
 
+from ..districts import District
 from ..extensions import db
 from ..models import CongressMember, Signature
 from ..places import us_states
@@ -23,15 +24,6 @@ PARTIES = {"Democrat": "D", "Republican": "R", "Independent": "I"}
 SIGNER_COLUMNS = (Column("Name", 70), Column("City", 60), Column("State", 25), Column("District", 25))
 
 
-def seat(state, district):
-    """CA-40, or AK-AL for an at-large seat or a delegate (as districts.District.label)."""
-    return f"{state}-AL" if district == 0 else f"{state}-{district}"
-
-
-def _stored_district(state, district):
-    return f"{state}-{district:02d}"  # as Signature.district stores it
-
-
 def slug(text):
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -42,10 +34,7 @@ def signer_row(row):
 
 
 def _label(stored):
-    if not stored:
-        return ""
-    state, number = stored.split("-")
-    return seat(state, int(number))
+    return District.stored(stored).label if stored else ""
 
 
 def _letter_for(definition):
@@ -60,7 +49,7 @@ def _member_title(member):
     party = PARTIES.get(member.party, member.party[:1] if member.party else "")
     if member.chamber == "sen":
         return f"Sen. {member.full_name} ({party}-{member.state})"
-    return f"Rep. {member.full_name} ({party}-{seat(member.state, member.district)})"
+    return f"Rep. {member.full_name} ({party}-{District(member.state, member.district).label})"
 
 
 def _footer(generated_at):
@@ -88,12 +77,12 @@ def packets(definition, generated_at):
             where = f"in {state_name}"
             filename = f"senate/{member.state}-{slug(member.full_name)}.pdf"
         else:
-            stored = _stored_district(member.state, member.district)
-            count = by_district.get(stored, 0)
-            conditions = (Signature.district == stored,)
+            district = District(member.state, member.district)
+            count = by_district.get(str(district), 0)
+            conditions = (Signature.district == str(district),)
             where = (f"in {state_name}" if member.district == 0
-                     else f"in {state_name}'s district {member.district} ({seat(member.state, member.district)})")
-            filename = f"house/{seat(member.state, member.district)}-{slug(member.full_name)}.pdf"
+                     else f"in {state_name}'s district {member.district} ({district.label})")
+            filename = f"house/{district.label}-{slug(member.full_name)}.pdf"
         recipient = _member_title(member)
         summary_rows.append((recipient, count))
         constituents = "constituent" if count == 1 else "constituents"
@@ -107,7 +96,7 @@ def packets(definition, generated_at):
                                conditions=conditions, row=signer_row),
             footer=_footer(generated_at),
         ))
-    seats = {_stored_district(m.state, m.district) for m in members if m.chamber == "rep"}
+    seats = {str(District(m.state, m.district)) for m in members if m.chamber == "rep"}
     vacant = sorted((district, number) for district, number in by_district.items() if district and district not in seats)
     no_district = by_district.get(None, 0)
     notes = [f"{national:,} signatures in total; {len(members)} members of Congress."]
