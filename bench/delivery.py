@@ -67,11 +67,9 @@ def fill(database, signatures, campaigns):
 
 TIMED = """
 import resource, sys, time
-from flask.cli import ScriptInfo
 start = time.perf_counter()
 from campaign import create_app
 app = create_app()
-app.test_cli_runner()
 result = app.test_cli_runner().invoke(args=["delivery", "build", sys.argv[1], "--out", sys.argv[2],
                                             "--generated-at", "2026-07-14T09:00:00"])
 assert result.exit_code == 0, result.output
@@ -91,7 +89,7 @@ def main():
         env = fill(database, args.signatures, campaigns)
         print(f"filled {args.signatures:,} signatures x {len(campaigns)} campaigns in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
-        print(f"\n| campaign | signatures | packets | MB written | seconds | peak RSS (MB) |")
+        print("\n| campaign | signatures | packets | MB written | seconds | peak RSS (MB) |")
         print("|---|---:|---:|---:|---:|---:|")
         for slug in campaigns:
             out = Path(workdir) / slug

@@ -35,6 +35,9 @@ SIGNATURE_COUNTED = "counted"
 SIGNATURE_ERASED = "erased"
 # Hidden by an organiser (spam, abuse): not counted, not shown, not delivered; can be undone.
 SIGNATURE_HIDDEN = "hidden"
+# The statuses the count includes (its counters move with them), and those it does not.
+SIGNATURES_IN_COUNT = (SIGNATURE_COUNTED, SIGNATURE_ERASED)
+SIGNATURES_NOT_IN_COUNT = (SIGNATURE_PENDING, SIGNATURE_HIDDEN)
 
 
 class Signature(db.Model):

@@ -35,12 +35,10 @@ from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 
 from .extensions import db
 from .models import (ORGANISATION_APPROVED, SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING,
-                     CampaignSettings, Consent, Organisation, OutboxMessage, Signature, utcnow)
+                     SIGNATURES_NOT_IN_COUNT, CampaignSettings, Consent, Organisation, OutboxMessage, Signature,
+                     utcnow)
 from .petitions.counting import deadline_passed
 from .petitions.identity import email_key
-
-# Signatures that are not in the count: erasing one deletes it outright.
-UNCOUNTED = (SIGNATURE_PENDING, SIGNATURE_HIDDEN)
 
 
 @dataclass
@@ -103,9 +101,10 @@ def erase(email):
             delete(OutboxMessage).where(OutboxMessage.signature_id == signature.id)).rowcount
         consents = db.session.execute(
             delete(Consent).where(Consent.signature_id == signature.id)).rowcount
-        if signature.status in UNCOUNTED:
+        # Not in the count: erasing it deletes it outright.
+        if signature.status in SIGNATURES_NOT_IN_COUNT:
             deleted = db.session.execute(
-                delete(Signature).where(Signature.id == signature.id, Signature.status.in_(UNCOUNTED))
+                delete(Signature).where(Signature.id == signature.id, Signature.status.in_(SIGNATURES_NOT_IN_COUNT))
             ).rowcount
             if deleted:
                 db.session.expunge(signature)

@@ -18,7 +18,7 @@ from ..places import us_states
 from .document import Column
 from .letter import Block, letter_blocks
 from .packet import Packet, Section, SignerList
-from .signers import display_name, total, totals_by
+from .signers import display_name, totals_by
 
 PARTIES = {"Democrat": "D", "Republican": "R", "Independent": "I"}
 SIGNER_COLUMNS = (Column("Name", 70), Column("City", 60), Column("State", 25), Column("District", 25))

@@ -7,22 +7,16 @@ includes them, but have no name to list.
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import SIGNATURE_COUNTED, SIGNATURE_ERASED, Signature
+from ..models import SIGNATURE_COUNTED, SIGNATURES_IN_COUNT, Signature
 from ..i18n import person_name
 
-IN_TOTALS = (SIGNATURE_COUNTED, SIGNATURE_ERASED)
 BATCH = 2000
-
-
-def total(slug, *conditions):
-    return db.session.execute(select(func.count()).select_from(Signature).where(
-        Signature.campaign == slug, Signature.status.in_(IN_TOTALS), *conditions)).scalar_one()
 
 
 def totals_by(slug, column):
     """{value of column: number of signatures in the totals}."""
     rows = db.session.execute(
-        select(column, func.count()).where(Signature.campaign == slug, Signature.status.in_(IN_TOTALS))
+        select(column, func.count()).where(Signature.campaign == slug, Signature.status.in_(SIGNATURES_IN_COUNT))
         .group_by(column)).all()
     return {value: number for value, number in rows}
 

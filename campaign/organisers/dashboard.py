@@ -13,8 +13,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from ..campaigns import definitions
 from ..extensions import db
 from ..i18n import current_language, language_name
-from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_COUNTED, SIGNATURE_ERASED,
-                      SIGNATURE_PENDING, CampaignSettings, Organisation, Signature, utcnow)
+from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_PENDING, SIGNATURES_IN_COUNT,
+                      CampaignSettings, Organisation, Signature, utcnow)
 from ..petitions.counting import campaign_state
 from ..petitions.validation import LocalizedDateField
 from ..places import country_choices, us_states
@@ -22,7 +22,6 @@ from . import organisers
 from .auth import LogoutForm, audit, login_required, visible_campaigns
 
 CHART_DAYS = 30
-COUNTED = (SIGNATURE_COUNTED, SIGNATURE_ERASED)
 
 
 class OpenCloseForm(FlaskForm):
@@ -77,7 +76,7 @@ def counted_rows(definition):
     if definition.signers == "organisations":
         return Counted(Organisation, Organisation.status == ORGANISATION_APPROVED,
                        Organisation.status == ORGANISATION_PENDING)
-    return Counted(Signature, Signature.status.in_(COUNTED), Signature.status == SIGNATURE_PENDING)
+    return Counted(Signature, Signature.status.in_(SIGNATURES_IN_COUNT), Signature.status == SIGNATURE_PENDING)
 
 
 def _day_column(model):

@@ -5,7 +5,7 @@ count and in the packet) or declines it, after checking with its contact person.
 undone. Each decision is a conditional update, so the count moves once however often it is
 clicked, and each is in the audit log.
 """
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select, update
 
