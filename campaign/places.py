@@ -62,6 +62,16 @@ def country_codes():
 
 
 @lru_cache(maxsize=16)
+def _country_names(tag):
+    return dict(country_choices(tag))
+
+
+def country_name(code, tag):
+    """The CLDR name of country `code` in language `tag` (the code itself if CLDR has none)."""
+    return _country_names(tag).get(code, code)
+
+
+@lru_cache(maxsize=16)
 def country_choices(tag):
     """(code, CLDR name in `tag`) for every country, sorted for readers of `tag`."""
     names = Locale.parse(babel_name(tag)).territories

@@ -5,7 +5,7 @@ from flask_babel import format_date, format_decimal
 from . import i18n
 from .petitions.media import media_for
 from .petitions.organisations import signatories
-from .places import country_choices
+from .places import country_name
 
 
 def language_alternates():
@@ -39,7 +39,7 @@ def register_template_helpers(app):
             "person_name": lambda first, last: i18n.person_name(first, last, lang),
             "signatories": signatories,
             "campaign_media": media_for,
-            "country_name": lambda code: dict(country_choices(lang)).get(code, code),
+            "country_name": lambda code: country_name(code, lang),
         }
 
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)

@@ -1,13 +1,11 @@
 """The packet of `coalition`: one PDF for the President of the United States, in English: the
 letter and the organisations that signed it (the founding signatories named in the seed, then
 those an organiser approved), with their English name and country. Contacts are never printed."""
-from babel import Locale
-
 from ..petitions.organisations import signatories
+from ..places import country_name
 from .letter import letter_blocks
 from .packet import Packet, Section
 
-COUNTRY_NAMES = Locale.parse("en").territories
 
 
 def _line(number, signatory):
@@ -17,7 +15,7 @@ def _line(number, signatory):
     if signatory.name_en and signatory.name_en != signatory.name:
         line += f" ({signatory.name_en})"
     if signatory.country:
-        line += f", {COUNTRY_NAMES.get(signatory.country, signatory.country)}"
+        line += f", {country_name(signatory.country, 'en')}"
     return line
 
 

@@ -1,19 +1,15 @@
 """The packet of `unhcr`: one PDF for the UN High Commissioner for Refugees, in English (the
 petition's only delivered language): the petition, the total, the count per country and the
 signers (name and country; the form asks for nothing more)."""
-from babel import Locale
-
 from ..models import Signature
+from ..places import country_name
 from .document import Column
 from .letter import letter_blocks
 from .packet import Packet, Section, SignerList
 from .signers import display_name, totals_by
 
-COUNTRY_NAMES = Locale.parse("en").territories
-
-
 def country(code):
-    return COUNTRY_NAMES.get(code, code) if code else "Not given"
+    return country_name(code, "en") if code else "Not given"
 
 
 def signer_row(row):

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
 from flask_babel import format_decimal, ngettext, pgettext
 
+from ..i18n import native_name
 from ..mail.compose import in_language
 from ..models import Signature
-from ..i18n import babel_name, native_name
+from ..places import country_name
 from .congress import slug as file_slug
 from .document import Column
 from .letter import letter_blocks
@@ -51,10 +51,9 @@ def mission_for(country):
     return embassy or next((m for m in missions() if m.host_country == country), None)
 
 
-def country_name(code, language):
-    if not code:
-        return pgettext("dashboard", "Not given")
-    return Locale.parse(babel_name(language)).territories.get(code, code)
+def signer_country(code, language):
+    """The name of a signer's country in `language`, or "Not given" for a row without one."""
+    return country_name(code, language) if code else pgettext("dashboard", "Not given")
 
 
 def _mission_name(mission, language):
@@ -88,7 +87,7 @@ def _footer(generated_at):
 
 
 def signer_row(row):
-    return ((display_name(row), row.locale), (row.city, row.locale), (country_name(row.country, CHINESE), CHINESE))
+    return ((display_name(row), row.locale), (row.city, row.locale), (signer_country(row.country, CHINESE), CHINESE))
 
 
 def packets(definition, generated_at):
@@ -162,7 +161,7 @@ def _totals_section(countries):
     heading = _bilingual(_totals_heading)
     columns = (Column(_bilingual(_country_label), 120),
                Column(_bilingual(lambda: pgettext("dashboard column", "Signatures")), 40, align="R"))
-    rows = tuple((f"{country_name(code, 'en')} / {country_name(code, CHINESE)}", f"{number:,}")
+    rows = tuple((f"{signer_country(code, 'en')} / {signer_country(code, CHINESE)}", f"{number:,}")
                  for code, number in countries)
     return Section(face="ko", heading=heading, columns=columns, rows=rows)
 

@@ -17,7 +17,7 @@ from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_PEN
                       CampaignSettings, Organisation, Signature, utcnow)
 from ..petitions.counting import campaign_state
 from ..petitions.validation import LocalizedDateField
-from ..places import country_choices, us_states
+from ..places import country_name, us_states
 from . import organisers
 from .auth import LogoutForm, audit, login_required, visible_campaigns
 
@@ -120,7 +120,6 @@ def _grouped(definition, column_name):
 def figures(definition):
     rows_counted = counted_rows(definition)
     lang = current_language()
-    countries = dict(country_choices(lang))
     states = us_states()
     days = signatures_by_day(definition)
     pending = db.session.execute(select(func.count()).select_from(rows_counted.model).where(
@@ -131,7 +130,8 @@ def figures(definition):
         "days": days,
         "bars": chart_bars(days),
         "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(definition, "locale")],
-        "by_country": [(countries.get(code) if code else None, number) for code, number in _grouped(definition, "country")],
+        "by_country": [(country_name(code, lang) if code else None, number)
+                       for code, number in _grouped(definition, "country")],
         "by_state": [(states[code].name(lang) if code in states else code, number)
                      for code, number in _grouped(definition, "region")] if congress else [],
         "by_district": _grouped(definition, "district") if congress else [],
