@@ -9,7 +9,6 @@ The whole batch is checked first: one bad line rejects the batch with every prob
 line number, and nothing is stored.
 """
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import g, redirect, render_template, url_for
@@ -29,7 +28,8 @@ from ..models import SIGNATURE_COUNTED, PaperBatch, Signature, User, utcnow
 from ..petitions.counting import increment_count
 from ..petitions.identity import identity_key
 from ..petitions.upsert import insert_for_dialect
-from ..petitions.validation import FORBIDDEN_CATEGORIES, LocalizedDateField, OneOf, PlainText, Required, strip_text
+from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Required, has_forbidden_characters,
+                                    strip_text)
 from ..places import country_choices, country_codes, us_states
 from . import organisers
 from .auth import LogoutForm, audit, login_required
@@ -103,7 +103,7 @@ def _state_lookup():
 
 
 def _plain(value, limit=100):
-    return len(value) <= limit and not any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value)
+    return len(value) <= limit and not has_forbidden_characters(value)
 
 
 def parse_batch(slug, text):

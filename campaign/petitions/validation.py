@@ -13,6 +13,11 @@ from wtforms.validators import StopValidation, ValidationError
 FORBIDDEN_CATEGORIES = {"Cc", "Cn", "Co", "Cs", "Zl", "Zp"}
 
 
+def has_forbidden_characters(value):
+    """Whether `value` holds a character nobody types into a one-line field on purpose."""
+    return any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value)
+
+
 def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -41,7 +46,7 @@ class PlainText:
             raise StopValidation(
                 _l("Please use at most %(max)s characters.", max=self.max_length)
             )
-        if any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value):
+        if has_forbidden_characters(value):
             raise StopValidation(_l("Please remove the invisible or control characters from this field."))
 
 
