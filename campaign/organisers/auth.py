@@ -35,10 +35,6 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class LogoutForm(FlaskForm):
-    pass
-
-
 def audit(action, user=None, campaign=None, **details):
     """Add an audit entry to the session's transaction (the caller commits)."""
     db.session.add(AuditEntry(user_id=user.id if user else None, action=action, campaign=campaign,

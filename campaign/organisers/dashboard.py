@@ -16,10 +16,11 @@ from ..i18n import current_language, language_name
 from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_PENDING, SIGNATURES_IN_COUNT,
                       CampaignSettings, Organisation, Signature, utcnow)
 from ..petitions.counting import campaign_state
+from ..petitions.forms import ButtonForm
 from ..petitions.validation import LocalizedDateField
 from ..places import country_name, us_states
 from . import organisers
-from .auth import LogoutForm, audit, login_required, visible_campaigns
+from .auth import audit, login_required, visible_campaigns
 
 CHART_DAYS = 30
 
@@ -143,7 +144,7 @@ def figures(definition):
 def home():
     by_slug = {definition.slug: definition for definition in definitions()}
     states = [campaign_state(by_slug[slug]) for slug in visible_campaigns(g.organiser)]
-    return render_template("organisers/home.html", states=states, logout_form=LogoutForm())
+    return render_template("organisers/home.html", states=states, logout_form=ButtonForm())
 
 
 def _settings_form(state):
@@ -157,7 +158,7 @@ def _render_dashboard(definition, settings_form=None, status=200):
         days_left = max(0, (state.deadline - datetime.now(timezone.utc).date()).days)
     return render_template("organisers/dashboard.html", petition=definition, state=state, days_left=days_left,
                            figures=figures(definition), open_close_form=OpenCloseForm(formdata=None),
-                           settings_form=settings_form or _settings_form(state), logout_form=LogoutForm()), status
+                           settings_form=settings_form or _settings_form(state), logout_form=ButtonForm()), status
 
 
 @organisers.get("/<campaign>/")

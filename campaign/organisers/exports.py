@@ -18,8 +18,9 @@ from ..delivery.build import build, build_one, has_packets, now_to_the_second, p
 from ..extensions import db
 from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, SIGNATURE_COUNTED, Signature
+from ..petitions.forms import ButtonForm
 from . import organisers
-from .auth import LogoutForm, audit, login_required
+from .auth import audit, login_required
 from .dashboard import campaign_for_organiser, people_campaign_for_organiser
 
 BATCH = 1000
@@ -108,7 +109,7 @@ def _packet_campaign(campaign):
 def packets(campaign):
     definition = _packet_campaign(campaign)
     return render_template("organisers/packets.html", petition=definition,
-                           packets=packets_for(definition, now_to_the_second()), logout_form=LogoutForm())
+                           packets=packets_for(definition, now_to_the_second()), logout_form=ButtonForm())
 
 
 @organisers.get("/<campaign>/packets/<path:filename>")

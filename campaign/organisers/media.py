@@ -12,11 +12,12 @@ from wtforms.validators import StopValidation
 from ..extensions import db
 from ..i18n import language_name, languages
 from ..models import CampaignMedia
+from ..petitions.forms import ButtonForm
 from ..petitions.media import media_for, parse_video
 from ..petitions.page_cache import forget_sign_pages
 from ..petitions.validation import OneOf, PlainText, Required, WebAddress, strip_text
 from . import organisers
-from .auth import LogoutForm, audit, login_required
+from .auth import audit, login_required
 from .dashboard import campaign_for_organiser
 
 KINDS = [
@@ -25,10 +26,6 @@ KINDS = [
     # Translators: Kind of campaign media an organiser adds: a document such as a PDF.
     SelectChoice("document", lazy_pgettext("media kind", "Document (a link, such as a PDF)")),
 ]
-
-
-class DeleteForm(FlaskForm):
-    pass
 
 
 class MediaFormBase(FlaskForm):
@@ -75,7 +72,7 @@ def media_form_class():
 
 def _render(definition, form, status=200):
     return render_template("organisers/media.html", petition=definition, form=form, items=media_for(definition.slug),
-                           delete_form=DeleteForm(formdata=None), logout_form=LogoutForm()), status
+                           delete_form=ButtonForm(formdata=None), logout_form=ButtonForm()), status
 
 
 @organisers.get("/<campaign>/media/")
@@ -114,7 +111,7 @@ def media_add(campaign):
 @login_required
 def media_delete(campaign, media_id):
     definition = campaign_for_organiser(campaign)
-    if not DeleteForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     row = db.session.get(CampaignMedia, media_id)
     if row is None or row.campaign != definition.slug:

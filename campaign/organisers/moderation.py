@@ -15,10 +15,11 @@ from wtforms.validators import Length
 from ..extensions import db
 from ..models import SIGNATURE_COUNTED, SIGNATURE_HIDDEN, Signature, utcnow
 from ..petitions.counting import increment_count
-from ..petitions.validation import OneOf
+from ..petitions.forms import ButtonForm
 from ..petitions.identity import email_key
+from ..petitions.validation import OneOf
 from . import organisers
-from .auth import LogoutForm, audit, login_required
+from .auth import audit, login_required
 from .dashboard import people_campaign_for_organiser
 
 PAGE_SIZE = 50
@@ -43,10 +44,6 @@ class HideForm(FlaskForm):
                          validators=[OneOf(_l("Please choose a reason."))])
     note = StringField(lazy_pgettext("form field", "Note (optional)"), validators=[Length(max=150)],
                        render_kw={"maxlength": 150})
-
-
-class UndoForm(FlaskForm):
-    pass
 
 
 def reason_label(stored):
@@ -80,8 +77,8 @@ def signatures(campaign):
                               .limit(PAGE_SIZE + 1)).scalars().all()
     return render_template("organisers/signatures.html", petition=definition, rows=rows[:PAGE_SIZE],
                            more=len(rows) > PAGE_SIZE, page=page, q=text, showing_hidden=showing_hidden,
-                           hide_form=HideForm(formdata=None), undo_form=UndoForm(formdata=None),
-                           reason_label=reason_label, logout_form=LogoutForm())
+                           hide_form=HideForm(formdata=None), undo_form=ButtonForm(formdata=None),
+                           reason_label=reason_label, logout_form=ButtonForm())
 
 
 def _back(definition):
@@ -114,7 +111,7 @@ def hide(campaign, signature_id):
 @login_required
 def unhide(campaign, signature_id):
     definition = people_campaign_for_organiser(campaign)
-    if not UndoForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     changed = db.session.execute(
         update(Signature).where(Signature.id == signature_id, Signature.campaign == definition.slug,

@@ -6,22 +6,18 @@ undone. Each decision is a conditional update, so the count moves once however o
 clicked, and each is in the audit log.
 """
 from flask import abort, g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ORGANISATION_APPROVED, ORGANISATION_PENDING, ORGANISATION_REJECTED, Organisation, utcnow
 from ..petitions.counting import increment_count
+from ..petitions.forms import ButtonForm
 from ..petitions.page_cache import forget_sign_pages
 from . import organisers
-from .auth import LogoutForm, audit, login_required
+from .auth import audit, login_required
 from .dashboard import campaign_for_organiser
 
 DECISIONS = {"approve": ORGANISATION_APPROVED, "decline": ORGANISATION_REJECTED, "undo": ORGANISATION_PENDING}
-
-
-class DecisionForm(FlaskForm):
-    pass
 
 
 def organisations_campaign(slug):
@@ -40,14 +36,14 @@ def organisations(campaign):
     by_status = {status: [row for row in rows if row.status == status]
                  for status in (ORGANISATION_PENDING, ORGANISATION_APPROVED, ORGANISATION_REJECTED)}
     return render_template("organisers/organisations.html", petition=definition, by_status=by_status,
-                           decision_form=DecisionForm(formdata=None), logout_form=LogoutForm())
+                           decision_form=ButtonForm(formdata=None), logout_form=ButtonForm())
 
 
 @organisers.post("/<campaign>/organisations/<int:organisation_id>/<any(approve, decline, undo):decision>")
 @login_required
 def decide(campaign, organisation_id, decision):
     definition = organisations_campaign(campaign)
-    if not DecisionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     row = db.session.get(Organisation, organisation_id)
     if row is None or row.campaign != definition.slug:

@@ -26,13 +26,14 @@ from ..extensions import db
 from ..i18n import languages, native_name
 from ..models import SIGNATURE_COUNTED, PaperBatch, Signature, User, utcnow
 from ..petitions.counting import increment_count
+from ..petitions.forms import ButtonForm
 from ..petitions.identity import identity_key
 from ..petitions.upsert import insert_for_dialect
 from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Required, has_forbidden_characters,
                                     strip_text)
 from ..places import country_choices, country_codes, us_states
 from . import organisers
-from .auth import LogoutForm, audit, login_required
+from .auth import audit, login_required
 from .dashboard import people_campaign_for_organiser
 
 MAX_LINES = 500
@@ -222,7 +223,7 @@ def _render(definition, form, errors=(), status=200):
         .where(PaperBatch.campaign == definition.slug).order_by(PaperBatch.id.desc()).limit(50)).all()
     return render_template("organisers/paper.html", petition=definition, form=form, errors=errors,
                            batches=batches, line_fields=LINE_FIELDS[definition.slug],
-                           logout_form=LogoutForm()), status
+                           logout_form=ButtonForm()), status
 
 
 @organisers.get("/<campaign>/paper")

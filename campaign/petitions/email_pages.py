@@ -7,21 +7,13 @@ stale page asks again instead of failing). The one-click unsubscribe URL of the
 token, authorised by the signed token in the URL alone.
 """
 from flask import current_app, g, make_response, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 
 from ..extensions import csrf, db, limiter
 from ..mail.links import ExpiredLink, InvalidLink, read_confirmation_token, read_unsubscribe_token
 from ..models import SIGNATURE_PENDING, Signature
 from .confirmation import Outcome, confirm_signature, resend_confirmation
 from .counting import campaign_state
-
-
-class ButtonForm(FlaskForm):
-    """A form that is only a button: its CSRF token is all it carries."""
-
-    @property
-    def csrf_expired(self):
-        return bool(self.csrf_token.errors)
+from .forms import ButtonForm
 
 
 def resend_rate_limit():

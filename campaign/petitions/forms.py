@@ -86,6 +86,14 @@ def choice_field(label, choices, message):
                       validators=[Required(message), OneOf(message)])
 
 
+class ButtonForm(FlaskForm):
+    """A form that is only a button: its CSRF token is all it carries."""
+
+    @property
+    def csrf_expired(self):
+        return bool(self.csrf_token.errors)
+
+
 class SignatureForm(FlaskForm):
     """Fields every petition has: the signer's name, and a honeypot that people never see."""
 
