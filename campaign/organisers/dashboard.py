@@ -37,22 +37,26 @@ class SettingsForm(FlaskForm):
     deadline = LocalizedDateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
 
 
-def campaign_for_organiser(slug):
-    """The campaign's definition if the signed-in organiser may manage it; else 404 or 403."""
+def campaign_for_organiser(slug, applies=None):
+    """The campaign's definition if the signed-in organiser may manage it; else 404 or 403.
+    `applies(definition)` false (a page about people's signatures on a letter organisations
+    sign, say): 404, as for a page that does not exist."""
     by_slug = {definition.slug: definition for definition in definitions()}
     if slug not in by_slug:
         abort(404)
     if slug not in visible_campaigns(g.organiser):
         abort(403)
+    if applies is not None and not applies(by_slug[slug]):
+        abort(404)
     return by_slug[slug]
 
 
-def people_campaign_for_organiser(slug):
-    """As campaign_for_organiser, for pages about people's signatures (404 where organisations sign)."""
-    definition = campaign_for_organiser(slug)
-    if definition.signers != "people":
-        abort(404)
-    return definition
+def signed_by_people(definition):
+    return definition.signers == "people"
+
+
+def signed_by_organisations(definition):
+    return definition.signers == "organisations"
 
 
 @dataclass

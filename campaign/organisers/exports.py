@@ -21,7 +21,7 @@ from ..models import ROLE_ADMIN, SIGNATURE_COUNTED, Signature
 from ..petitions.forms import ButtonForm
 from . import organisers
 from .auth import audit, login_required
-from .dashboard import campaign_for_organiser, people_campaign_for_organiser
+from .dashboard import campaign_for_organiser, signed_by_people
 
 BATCH = 1000
 # A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
@@ -72,7 +72,7 @@ def _csv_rows(definition, columns):
 @organisers.get("/<campaign>/signatures.csv")
 @login_required
 def export_csv(campaign):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     user = g.organiser
     columns = csv_columns(user)
     audit("export_csv", user, definition.slug, columns=columns)
@@ -97,17 +97,14 @@ def export_csv(campaign):
         "Content-Disposition": f'attachment; filename="{definition.slug}-signatures-{stamp}.csv"'})
 
 
-def _packet_campaign(campaign):
-    definition = campaign_for_organiser(campaign)
-    if not has_packets(definition.slug):
-        abort(404)
-    return definition
+def _with_packets(definition):
+    return has_packets(definition.slug)
 
 
 @organisers.get("/<campaign>/packets/")
 @login_required
 def packets(campaign):
-    definition = _packet_campaign(campaign)
+    definition = campaign_for_organiser(campaign, applies=_with_packets)
     return render_template("organisers/packets.html", petition=definition,
                            packets=packets_for(definition, now_to_the_second()), logout_form=ButtonForm())
 
@@ -115,7 +112,7 @@ def packets(campaign):
 @organisers.get("/<campaign>/packets/<path:filename>")
 @login_required
 def packet(campaign, filename):
-    definition = _packet_campaign(campaign)
+    definition = campaign_for_organiser(campaign, applies=_with_packets)
     built = build_one(definition, filename)
     if built is None:
         abort(404)
@@ -129,7 +126,7 @@ def packet(campaign, filename):
 @organisers.get("/<campaign>/packets.zip")
 @login_required
 def packets_zip(campaign):
-    definition = _packet_campaign(campaign)
+    definition = campaign_for_organiser(campaign, applies=_with_packets)
     generated_at = now_to_the_second()
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
     with tempfile.TemporaryDirectory(prefix="packets-") as directory:

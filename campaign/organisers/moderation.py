@@ -20,7 +20,7 @@ from ..petitions.identity import email_key
 from ..petitions.validation import OneOf
 from . import organisers
 from .auth import audit, login_required
-from .dashboard import people_campaign_for_organiser
+from .dashboard import campaign_for_organiser, signed_by_people
 
 PAGE_SIZE = 50
 
@@ -67,7 +67,7 @@ def _search(query, text):
 @organisers.get("/<campaign>/signatures/")
 @login_required
 def signatures(campaign):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     text = request.args.get("q", "")
     showing_hidden = request.args.get("show") == "hidden"
@@ -90,7 +90,7 @@ def _back(definition):
 @organisers.post("/<campaign>/signatures/<int:signature_id>/hide")
 @login_required
 def hide(campaign, signature_id):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     form = HideForm()
     if not form.validate_on_submit():
         abort(400)
@@ -110,7 +110,7 @@ def hide(campaign, signature_id):
 @organisers.post("/<campaign>/signatures/<int:signature_id>/unhide")
 @login_required
 def unhide(campaign, signature_id):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     if not ButtonForm().validate_on_submit():
         abort(400)
     changed = db.session.execute(

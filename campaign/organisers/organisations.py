@@ -15,22 +15,15 @@ from ..petitions.forms import ButtonForm
 from ..petitions.page_cache import forget_sign_pages
 from . import organisers
 from .auth import audit, login_required
-from .dashboard import campaign_for_organiser
+from .dashboard import campaign_for_organiser, signed_by_organisations
 
 DECISIONS = {"approve": ORGANISATION_APPROVED, "decline": ORGANISATION_REJECTED, "undo": ORGANISATION_PENDING}
-
-
-def organisations_campaign(slug):
-    definition = campaign_for_organiser(slug)
-    if definition.signers != "organisations":
-        abort(404)
-    return definition
 
 
 @organisers.get("/<campaign>/organisations/")
 @login_required
 def organisations(campaign):
-    definition = organisations_campaign(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_organisations)
     rows = db.session.execute(select(Organisation).where(Organisation.campaign == definition.slug)
                               .order_by(Organisation.created_at.desc(), Organisation.id.desc())).scalars().all()
     by_status = {status: [row for row in rows if row.status == status]
@@ -42,7 +35,7 @@ def organisations(campaign):
 @organisers.post("/<campaign>/organisations/<int:organisation_id>/<any(approve, decline, undo):decision>")
 @login_required
 def decide(campaign, organisation_id, decision):
-    definition = organisations_campaign(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_organisations)
     if not ButtonForm().validate_on_submit():
         abort(400)
     row = db.session.get(Organisation, organisation_id)

@@ -34,7 +34,7 @@ from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Requir
 from ..places import country_choices, country_codes, us_states
 from . import organisers
 from .auth import audit, login_required
-from .dashboard import people_campaign_for_organiser
+from .dashboard import campaign_for_organiser, signed_by_people
 
 MAX_LINES = 500
 # The fields of one line, per campaign, in order; congress may add the district as a sixth.
@@ -229,14 +229,14 @@ def _render(definition, form, errors=(), status=200):
 @organisers.get("/<campaign>/paper")
 @login_required
 def paper(campaign):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     return _render(definition, PaperBatchForm(formdata=None, language=g.lang))
 
 
 @organisers.post("/<campaign>/paper")
 @login_required
 def paper_submit(campaign):
-    definition = people_campaign_for_organiser(campaign)
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
     form = PaperBatchForm()
     if not form.validate_on_submit():
         return _render(definition, form, status=400)
