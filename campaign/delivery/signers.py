@@ -2,13 +2,14 @@
 
 Delivered: counted signatures, web and paper alike. Not delivered: pending ones (email not
 confirmed), hidden ones (moderation). Erased ones (privacy.py) are in the totals, since the count
-includes them, but have no name to list.
+includes them, but have no name to list. The organisers' CSV export reads through
+counted_batches too.
 """
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import SIGNATURE_COUNTED, SIGNATURES_IN_COUNT, Signature
 from ..i18n import person_name
+from ..models import SIGNATURE_COUNTED, SIGNATURES_IN_COUNT, Signature
 
 BATCH = 2000
 
@@ -26,19 +27,26 @@ LISTED_COLUMNS = (Signature.id, Signature.first_name, Signature.last_name, Signa
                   Signature.district, Signature.country, Signature.locale)
 
 
-def listed(slug, *conditions):
-    """Named signatures matching `conditions` in signing order, read BATCH rows at a time (keyset
-    pagination on id), as rows of LISTED_COLUMNS."""
+def counted_batches(slug, columns, *conditions):
+    """Counted signatures of campaign `slug` matching `conditions`, as lists of rows of `columns`
+    (which must include Signature.id), BATCH at a time in signing order (keyset pagination on id):
+    a campaign of any size is read in little memory."""
     last = 0
     while True:
         rows = db.session.execute(
-            select(*LISTED_COLUMNS).where(Signature.campaign == slug, Signature.status == SIGNATURE_COUNTED,
-                                          Signature.id > last, *conditions)
+            select(*columns).where(Signature.campaign == slug, Signature.status == SIGNATURE_COUNTED,
+                                   Signature.id > last, *conditions)
             .order_by(Signature.id).limit(BATCH)).all()
         if not rows:
             return
-        yield from rows
+        yield rows
         last = rows[-1].id
+
+
+def listed(slug, *conditions):
+    """Named signatures matching `conditions` in signing order, as rows of LISTED_COLUMNS."""
+    for rows in counted_batches(slug, LISTED_COLUMNS, *conditions):
+        yield from rows
 
 
 def display_name(row):

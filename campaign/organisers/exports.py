@@ -15,15 +15,15 @@ from pathlib import Path
 from flask import Response, abort, g, render_template, send_file, stream_with_context
 
 from ..delivery.build import build, build_one, has_packets, now_to_the_second, packets_for
+from ..delivery.signers import counted_batches
 from ..extensions import db
 from ..mail.updates import latest_choices
-from ..models import ROLE_ADMIN, SIGNATURE_COUNTED, Signature
+from ..models import ROLE_ADMIN, Signature
 from ..petitions.forms import ButtonForm
 from . import organisers
 from .auth import audit, login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
-BATCH = 1000
 # A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -48,13 +48,7 @@ CSV_SOURCE = (Signature.id, Signature.created_at, Signature.source, Signature.lo
 
 def _csv_rows(definition, columns):
     rule = definition.updates_consent
-    last = 0
-    while True:
-        rows = db.session.execute(
-            db.select(*CSV_SOURCE).where(Signature.campaign == definition.slug, Signature.status == SIGNATURE_COUNTED,
-                                         Signature.id > last).order_by(Signature.id).limit(BATCH)).all()
-        if not rows:
-            return
+    for rows in counted_batches(definition.slug, CSV_SOURCE):
         choices = latest_choices([row.id for row in rows], rule.purpose) if rule else {}
         for row in rows:
             contactable = rule is not None and rule.accepts(choices.get(row.id))
@@ -66,7 +60,6 @@ def _csv_rows(definition, columns):
                 "street_address": row.street_address, "postal_code": row.postal_code,
             }
             yield [spreadsheet_safe(values[column]) for column in columns]
-        last = rows[-1].id
 
 
 @organisers.get("/<campaign>/signatures.csv")
