@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from flask_babel import pgettext
+
 
 @dataclass(frozen=True)
 class ConsentAnswer:
@@ -76,6 +78,13 @@ class CampaignDefinition:
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")
+
+    def sign_button(self):
+        """The call to sign: on the sign page's buttons and on the share image."""
+        if self.signers == "organisations":
+            # Translators: The button of a letter that organisations sign (people's petitions say "Sign the petition").
+            return pgettext("button", "Sign for your organisation")
+        return pgettext("button", "Sign the petition")
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,7 @@ def share_image_texts(definition):
     """What the share image says, in the page's language: title, byline, call to action, address."""
     from ..campaigns.common import coalition_name  # campaigns import this package through the blueprint
 
-    action = (pgettext("button", "Sign for your organisation") if definition.signers == "organisations"
-              else pgettext("button", "Sign the petition"))
-    return (str(definition.title), coalition_name(), action, site_host())
+    return (str(definition.title), coalition_name(), definition.sign_button(), site_host())
 
 
 def share_image_url(definition, lang):
