@@ -6,9 +6,6 @@ their constituents' count and the national total. The packets go to U.S. offices
 their labels are English here, not in the catalogs. A seat with no member (vacant) gets no
 packet; the summary lists its signers' count, and so the number of signers with no district.
 """
-import re
-import unicodedata
-
 from sqlalchemy import select
 
 from ..districts import District
@@ -17,16 +14,11 @@ from ..models import CongressMember, Signature
 from ..places import us_states
 from .document import Column
 from .letter import Block, letter_blocks
-from .packet import Packet, Section, SignerList
+from .packet import Packet, Section, SignerList, file_name_part
 from .signers import display_name, totals_by
 
 PARTIES = {"Democrat": "D", "Republican": "R", "Independent": "I"}
 SIGNER_COLUMNS = (Column("Name", 70), Column("City", 60), Column("State", 25), Column("District", 25))
-
-
-def slug(text):
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def signer_row(row):
@@ -75,14 +67,14 @@ def packets(definition, generated_at):
             count = by_state.get(member.state, 0)
             conditions = (Signature.region == member.state,)
             where = f"in {state_name}"
-            filename = f"senate/{member.state}-{slug(member.full_name)}.pdf"
+            filename = f"senate/{member.state}-{file_name_part(member.full_name)}.pdf"
         else:
             district = District(member.state, member.district)
             count = by_district.get(str(district), 0)
             conditions = (Signature.district == str(district),)
             where = (f"in {state_name}" if member.district == 0
                      else f"in {state_name}'s district {member.district} ({district.label})")
-            filename = f"house/{district.label}-{slug(member.full_name)}.pdf"
+            filename = f"house/{district.label}-{file_name_part(member.full_name)}.pdf"
         recipient = _member_title(member)
         summary_rows.append((recipient, count))
         constituents = "constituent" if count == 1 else "constituents"

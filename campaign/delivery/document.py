@@ -41,7 +41,6 @@ class PacketDocument(FPDF):
         self._faces_added = set()
         self._line_cache = fonts.line_cache
         self._footer_lines = footer_lines
-        self._table_columns = None
         self.add_page()
 
     def set_font(self, family=None, style="", size=0):
@@ -113,12 +112,12 @@ class PacketDocument(FPDF):
                 self.paragraph(block.text, face)
 
     # -- the table of signers ----------------------------------------------------------------
-    def _table_header(self):
+    def _table_header(self, columns):
         self.set_font(LATIN_FACE, size=TABLE_FONT_SIZE)
         self.set_text_color(90)
         y = self.get_y() + ROW_HEIGHT - 1.4
         x = self.l_margin
-        for column in self._table_columns:
+        for column in columns:
             self.text(x, y, column.heading)
             x += column.width
         self.set_text_color(0)
@@ -129,17 +128,16 @@ class PacketDocument(FPDF):
     def table(self, columns, rows):
         """Draw `rows`, an iterable of ((text, language), …) per row, one cell per column.
         The header repeats on every page. Returns the number of rows drawn."""
-        self._table_columns = columns
         bottom = self.h - self.b_margin
         if self.get_y() + 3 * ROW_HEIGHT > bottom:
             self.add_page()
-        self._table_header()
+        self._table_header(columns)
         drawn = 0
         current_face = None
         for row in rows:
             if self.get_y() + ROW_HEIGHT > bottom:
                 self.add_page()
-                self._table_header()
+                self._table_header(columns)
                 current_face = None
             baseline = self.get_y() + ROW_HEIGHT - 1.4
             x = self.l_margin
@@ -155,7 +153,6 @@ class PacketDocument(FPDF):
                 x += column.width
             self.set_y(self.get_y() + ROW_HEIGHT)
             drawn += 1
-        self._table_columns = None
         self.ln(2)
         return drawn
 

@@ -4,6 +4,8 @@ A campaign module (congress.py, xi.py, unhcr.py here) describes its packets as P
 building them (build.py) collects every character they will draw, subsets the fonts once, and
 renders each packet with `render`.
 """
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -46,6 +48,13 @@ class Packet:
     extra_text: tuple = field(default=(), compare=False)  # (text, face) drawn elsewhere, for fonts
 
 
+def file_name_part(text):
+    """`text` as part of a packet's file name: ASCII letters, digits and dashes (Nydia M. Velázquez
+    → nydia-m-velazquez)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
 def packet_texts(packet):
     """Every (text, face) the packet draws except the signer rows."""
     yield from packet.title_lines
@@ -77,7 +86,6 @@ def render(packet, fonts, generated_at, slug):
 
     document = PacketDocument(fonts, packet.title, generated_at, footer_lines)
     (title, title_face), *lines = packet.title_lines
-    document.set_font(title_face)
     document.title_block(title, face=title_face)
     for text, face in lines:
         document.paragraph(text, face)

@@ -17,10 +17,9 @@ from ..i18n import native_name
 from ..mail.compose import in_language
 from ..models import Signature
 from ..places import country_name
-from .congress import slug as file_slug
 from .document import Column
 from .letter import letter_blocks
-from .packet import Packet, Section, SignerList
+from .packet import Packet, Section, SignerList, file_name_part
 from .signers import display_name, totals_by
 
 MISSIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "embassies" / "prc_missions.csv"
@@ -98,7 +97,7 @@ def packets(definition, generated_at):
         mission = mission_for(country) if country else None
         groups.setdefault(mission, []).append((country, number))
     letters = [Section(face="ko" if language == "en" else CHINESE, heading=native_name(language),
-                       blocks=tuple(_letter(definition, language))) for language in LANGUAGES]
+                       blocks=tuple(letter_blocks(definition, language))) for language in LANGUAGES]
     packets = []
     for mission, countries in sorted(groups.items(), key=lambda item: _order(item[0])):
         countries.sort(key=lambda pair: (-pair[1], pair[0] or ""))
@@ -107,7 +106,7 @@ def packets(definition, generated_at):
         if mission is None:
             filename, recipient = "no-mission-on-file.pdf", _in_both(lambda language: _no_mission())
         else:
-            filename = f"{mission.host_country}-{file_slug(mission.type)}-{file_slug(mission.city) or 'capital'}.pdf"
+            filename = f"{mission.host_country}-{file_name_part(mission.type)}-{file_name_part(mission.city) or 'capital'}.pdf"
             recipient = _in_both(lambda language: _mission_name(mission, language))
         summary = _in_both(lambda language: _summary(count, total))
         packets.append(Packet(
@@ -135,10 +134,6 @@ def _summary(count, total):
 
 def _order(mission):
     return (1, "", "", "") if mission is None else (0, mission.host_country, mission.type != "embassy", mission.city)
-
-
-def _letter(definition, language):
-    return letter_blocks(definition, language)
 
 
 def _country_condition(codes):
@@ -191,4 +186,4 @@ def _country_label():
     return pgettext("packet", "Country")
 
 
-__all__ = ["file_slug", "mission_for", "missions", "packets"]
+__all__ = ["mission_for", "missions", "packets"]
