@@ -17,7 +17,12 @@ from . import organisers
 from .auth import audit, login_required
 from .dashboard import campaign_for_organiser, signed_by_organisations
 
-DECISIONS = {"approve": ORGANISATION_APPROVED, "decline": ORGANISATION_REJECTED, "undo": ORGANISATION_PENDING}
+# decision -> (the statuses it applies to, the status it sets)
+DECISIONS = {
+    "approve": ((ORGANISATION_PENDING,), ORGANISATION_APPROVED),
+    "decline": ((ORGANISATION_PENDING,), ORGANISATION_REJECTED),
+    "undo": ((ORGANISATION_APPROVED, ORGANISATION_REJECTED), ORGANISATION_PENDING),
+}
 
 
 @organisers.get("/<campaign>/organisations/")
@@ -41,14 +46,13 @@ def decide(campaign, organisation_id, decision):
     row = db.session.get(Organisation, organisation_id)
     if row is None or row.campaign != definition.slug:
         abort(404)
-    before, after = row.status, DECISIONS[decision]
-    allowed = {"approve": (ORGANISATION_PENDING,), "decline": (ORGANISATION_PENDING,),
-               "undo": (ORGANISATION_APPROVED, ORGANISATION_REJECTED)}[decision]
-    changed = db.session.execute(
-        update(Organisation).where(Organisation.id == organisation_id, Organisation.status.in_(allowed),
-                                   Organisation.status == before)
-        .values(status=after, decided_at=utcnow() if after != ORGANISATION_PENDING else None,
-                decided_by=g.organiser.id if after != ORGANISATION_PENDING else None)
+    allowed, after = DECISIONS[decision]
+    before = row.status
+    decided = after != ORGANISATION_PENDING
+    # Only from the status read here: a decision taken meanwhile by someone else is not overridden.
+    changed = before in allowed and db.session.execute(
+        update(Organisation).where(Organisation.id == organisation_id, Organisation.status == before)
+        .values(status=after, decided_at=utcnow() if decided else None, decided_by=g.organiser.id if decided else None)
     ).rowcount
     if changed:
         if after == ORGANISATION_APPROVED:
