@@ -67,6 +67,8 @@ class FontSet:
         self.paths = {}
         self.line_cache = {}  # (text, face, size, indent) -> lines, shared by the build's documents
         for face, chars in characters.by_face.items():
+            if not chars and face != LATIN_FACE:
+                continue  # nothing to draw in it (a quarter of a second per face); page furniture is Latin
             # Digits and the punctuation the document itself adds (bullets, ellipses) are always there.
             text = "".join(sorted(chars | set(" 0123456789-–—.,:;()/#%+…·•'\"“”’")))
             self.paths[face] = self._subset(face, text)
