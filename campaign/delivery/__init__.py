@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..organisers.auth import audit
+from ..audit import audit
 from .build import build, has_packets, now_to_the_second
 
 delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")

@@ -1,11 +1,10 @@
-"""Organiser sign-in and sign-out, the `login_required` guard and the audit log.
+"""Organiser sign-in and sign-out and the `login_required` guard.
 
 Failed attempts are counted per account in the rate-limit storage (Redis in production); an
 address without an account is counted the same way, and every refusal (unknown address, wrong
 password, disabled account, locked account) gets the same page, status and argon2 work.
 """
 import hashlib
-import json
 import re
 from functools import lru_cache, wraps
 from types import SimpleNamespace
@@ -18,8 +17,9 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 
 from ..accounts import PASSWORD_MAX_LENGTH, find_user, hasher, normalise_email, verify_password
+from ..audit import audit
 from ..extensions import db, limiter
-from ..models import ROLE_ADMIN, AuditEntry, CampaignOrganiser, User
+from ..models import ROLE_ADMIN, CampaignOrganiser, User
 from . import organisers
 
 SESSION_USER = "organiser_id"
@@ -33,12 +33,6 @@ class LoginForm(FlaskForm):
                        render_kw={"autocomplete": "username", "maxlength": 254})
     password = PasswordField(lazy_pgettext("form field", "Password"),
                              render_kw={"autocomplete": "current-password"})
-
-
-def audit(action, user=None, campaign=None, **details):
-    """Add an audit entry to the session's transaction (the caller commits)."""
-    db.session.add(AuditEntry(user_id=user.id if user else None, action=action, campaign=campaign,
-                              details=json.dumps(details, sort_keys=True, ensure_ascii=False)))
 
 
 def session_version(user):

@@ -20,7 +20,8 @@ from ..petitions.forms import ButtonForm
 from ..petitions.validation import LocalizedDateField
 from ..places import country_name, us_states
 from . import organisers
-from .auth import audit, login_required, visible_campaigns
+from ..audit import audit
+from .auth import login_required, visible_campaigns
 
 CHART_DAYS = 30
 

@@ -21,7 +21,8 @@ from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, Signature
 from ..petitions.forms import ButtonForm
 from . import organisers
-from .auth import audit, login_required
+from ..audit import audit
+from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
 # A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.

@@ -17,7 +17,8 @@ from ..petitions.media import media_for, parse_video
 from ..petitions.page_cache import forget_sign_pages
 from ..petitions.validation import OneOf, PlainText, Required, WebAddress, strip_text
 from . import organisers
-from .auth import audit, login_required
+from ..audit import audit
+from .auth import login_required
 from .dashboard import campaign_for_organiser
 
 KINDS = [

@@ -19,7 +19,8 @@ from ..petitions.forms import ButtonForm
 from ..petitions.identity import email_key
 from ..petitions.validation import OneOf
 from . import organisers
-from .auth import audit, login_required
+from ..audit import audit
+from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
 PAGE_SIZE = 50

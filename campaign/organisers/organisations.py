@@ -14,7 +14,8 @@ from ..petitions.counting import increment_count
 from ..petitions.forms import ButtonForm
 from ..petitions.page_cache import forget_sign_pages
 from . import organisers
-from .auth import audit, login_required
+from ..audit import audit
+from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_organisations
 
 # decision -> (the statuses it applies to, the status it sets)

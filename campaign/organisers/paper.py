@@ -33,7 +33,8 @@ from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Requir
                                     strip_text)
 from ..places import country_choices, country_codes, us_states
 from . import organisers
-from .auth import audit, login_required
+from ..audit import audit
+from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
 MAX_LINES = 500
