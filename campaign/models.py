@@ -242,6 +242,21 @@ class CampaignOrganiser(db.Model):
     campaign: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class OrganiserSession(db.Model):
+    """A signed-in organiser's session (campaign/organisers/sessions.py). The cookie holds only a
+    random id; the row holds its SHA-256, so a copy of this table opens no session. Sign-out,
+    `flask users disable` and `flask users set-password` set revoked_at, and every copy of the
+    cookie stops working at once."""
+
+    __tablename__ = "organiser_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class AuditEntry(db.Model):
     """Who did what, when, to which campaign: sign-ins (and failed attempts) and state changes."""
 

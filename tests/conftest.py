@@ -20,7 +20,8 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
 TABLES = ("outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media", "signature_counter",
-          "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "app_user")
+          "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "organiser_session",
+          "app_user")
 
 
 def pytest_sessionstart(session):
