@@ -1,8 +1,9 @@
-"""Organiser accounts: `flask users create|set-password|disable`, and argon2 password hashing.
+"""Organiser accounts: `flask users create|set-password|disable|grant|revoke`, and argon2 password hashing.
 
 Passwords are hashed with argon2id (argon2-cffi's default parameters, RFC 9106 low-memory
 profile); `verify_password` also upgrades a hash made with older parameters. These commands
-are the only way accounts change; sign-in is campaign/organisers/auth.py.
+are the only way accounts change, and each is in the audit log with the operating-system user
+who ran it; sign-in is campaign/organisers/auth.py.
 """
 import unicodedata
 
@@ -10,10 +11,11 @@ import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from .audit import audit_command
 from .extensions import db
-from .models import ROLE_ADMIN, ROLE_ORGANISER, User, utcnow
+from .models import ROLE_ADMIN, ROLE_ORGANISER, OrganiserSession, User, utcnow
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024  # hashing is deliberately slow; refuse megabyte "passwords"
@@ -49,6 +51,14 @@ def check_password(password):
     return password
 
 
+def end_sessions(user):
+    """Revoke every open session of `user` (organisers/sessions.py): each copy of each of its
+    cookies stops working on its next request. Returns how many ended; the caller commits."""
+    return db.session.execute(
+        update(OrganiserSession).where(OrganiserSession.user_id == user.id, OrganiserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())).rowcount
+
+
 def find_user(email):
     return db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
 
@@ -78,7 +88,10 @@ def create_command(email, name, role, password):
         raise click.BadParameter("not an email address", param_hint="EMAIL")
     if find_user(address) is not None:
         raise click.ClickException(f"an account for {address} already exists")
-    db.session.add(User(email=address, name=name.strip(), role=role, password_hash=hash_password(password)))
+    user = User(email=address, name=name.strip(), role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit_command("user_create", account=user.id, email=address, role=role)
     db.session.commit()
     click.echo(f"Created {role} account {address}.")
 
@@ -91,6 +104,8 @@ def set_password_command(email, password):
     user = _existing(email)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    ended = end_sessions(user)
+    audit_command("user_set_password", account=user.id, email=user.email, sessions_ended=ended)
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
 
@@ -98,11 +113,14 @@ def set_password_command(email, password):
 @users_cli.command("disable")
 @click.argument("email")
 def disable_command(email):
-    """Disable EMAIL's account: it can no longer sign in (its row stays for the audit log)."""
+    """Disable EMAIL's account: it can no longer sign in and its open sessions end (its row stays
+    for the audit log)."""
     user = _existing(email)
+    ended = end_sessions(user)
     if user.disabled_at is None:
         user.disabled_at = utcnow()
-        db.session.commit()
+        audit_command("user_disable", account=user.id, email=user.email, sessions_ended=ended)
+    db.session.commit()
     click.echo(f"Disabled {user.email}.")
 
 
@@ -125,6 +143,7 @@ def grant_command(email, campaign):
     user = _existing(email)
     if db.session.get(CampaignOrganiser, (user.id, campaign)) is None:
         db.session.add(CampaignOrganiser(user_id=user.id, campaign=campaign))
+        audit_command("user_grant", campaign, account=user.id, email=user.email)
         db.session.commit()
     click.echo(f"{user.email} may manage {campaign}.")
 
@@ -140,5 +159,6 @@ def revoke_command(email, campaign):
     row = db.session.get(CampaignOrganiser, (user.id, campaign))
     if row is not None:
         db.session.delete(row)
+        audit_command("user_revoke", campaign, account=user.id, email=user.email)
         db.session.commit()
     click.echo(f"{user.email} no longer manages {campaign}.")

@@ -42,10 +42,17 @@ class DefaultConfig:
     # few minutes without a rate limit, and the unique constraint still counts people once.
     RATELIMIT_FAIL = "open"
     SIGN_RATE_LIMIT = "10 per minute;100 per day"
-    # Organiser sign-in: per client address on the POST, and failed attempts per account
-    # (an address with no account is counted the same way, so the two cannot be told apart).
+    # Organiser sign-in (organisers/auth.py): per client address on the POST; failed attempts per
+    # account and client network, after which that network is refused; and failed attempts per
+    # account from everywhere, after which the account is slowed (LOGIN_SLOWED_ATTEMPTS, others
+    # get a 429 with Retry-After), never locked. Addresses without accounts are counted the same way.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_LOCKOUT = "5 per 15 minutes"
+    LOGIN_ACCOUNT_FAILURES = "20 per 15 minutes"
+    LOGIN_SLOWED_ATTEMPTS = "1 per 10 seconds"
+    # Organiser sessions end after this long without a request, and this long after sign-in.
+    ORGANISER_IDLE_MINUTES = 30
+    ORGANISER_SESSION_HOURS = 12
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     # 0 means the header is ignored and the socket address is the client.
     PROXY_FIX = 0
@@ -114,7 +121,7 @@ def from_environment():
     for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
                  "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
                  "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS",
-                 "COALITION_DONATION_URL"):
+                 "COALITION_DONATION_URL", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
         if name in os.environ:
             settings[name] = os.environ[name]
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
@@ -125,11 +132,15 @@ def from_environment():
     for name in ("PROXY_FIX", "HSTS_SECONDS", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "MAIL_PORT",
                  "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_SECONDS", "OUTBOX_LEASE_SECONDS",
                  "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
-                 "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS"):
+                 "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",
+                 "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS"):
         if name in os.environ:
             settings[name] = _int(name, 0)
     if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":
         settings.setdefault("SESSION_COOKIE_SECURE", True)
+        # __Host-: the browser keeps it only if Secure, Path=/ and without Domain, so no sibling
+        # subdomain can set or overwrite it.
+        settings.setdefault("SESSION_COOKIE_NAME", "__Host-session")
     return settings
 
 

@@ -1,7 +1,9 @@
 """Organiser sign-in, access by role, the dashboard's figures and the campaign settings it changes."""
 import json
 import re
+import time
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -95,6 +97,102 @@ def test_lockout_after_failures_answers_like_a_wrong_password(make_app):
     # Other accounts are not affected.
     add_user(app, "other@example.org")
     assert log_in(client, "other@example.org").status_code == 303
+
+
+def from_network(client, address):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_strangers_failures_do_not_lock_the_organiser_out_from_another_network(make_app):
+    """The attack: five wrong passwords from anywhere used to lock the account for everyone."""
+    app = make_app(LOGIN_RATE_LIMIT="100 per minute")
+    add_user(app, "sun@example.org")
+    stranger = from_network(app.test_client(), "203.0.113.7")
+    for _attempt in range(8):
+        assert log_in(stranger, "sun@example.org", "wrong password here").status_code == 401
+    # The stranger's network is locked out of this account, even with the right password ...
+    assert log_in(stranger, "sun@example.org").status_code == 401
+    # ... and the organiser, at the office, signs in.
+    organiser = from_network(app.test_client(), "198.51.100.20")
+    assert log_in(organiser, "sun@example.org").status_code == 303
+    assert organiser.get("/en/organisers/").status_code == 200
+
+
+def test_an_ipv6_64_counts_as_one_network(make_app):
+    app = make_app(LOGIN_RATE_LIMIT="100 per minute", LOGIN_LOCKOUT="3 per 15 minutes")
+    add_user(app, "sun@example.org")
+    for host in range(1, 4):  # three addresses of one /64
+        stranger = from_network(app.test_client(), f"2001:db8:5:7::{host:x}")
+        assert log_in(stranger, "sun@example.org", "wrong password here").status_code == 401
+    same_network = from_network(app.test_client(), "2001:db8:5:7:ffff::1")
+    assert log_in(same_network, "sun@example.org").status_code == 401
+    next_network = from_network(app.test_client(), "2001:db8:5:8::1")
+    assert log_in(next_network, "sun@example.org").status_code == 303
+
+
+def test_many_networks_slow_an_account_down_and_never_lock_it(make_app):
+    app = make_app(LOGIN_RATE_LIMIT="100 per minute", LOGIN_LOCKOUT="3 per 15 minutes",
+                   LOGIN_ACCOUNT_FAILURES="6 per 15 minutes", LOGIN_SLOWED_ATTEMPTS="1 per 2 seconds")
+    add_user(app, "sun@example.org")
+    add_user(app, "other@example.org")
+    for network in range(3):  # a botnet: two guesses from each of three networks
+        stranger = from_network(app.test_client(), f"192.0.2.{network + 1}")
+        for _attempt in range(2):
+            assert log_in(stranger, "sun@example.org", "wrong password here").status_code == 401
+    organiser = from_network(app.test_client(), "198.51.100.20")
+    stranger = from_network(app.test_client(), "192.0.2.99")
+    # The account now takes one attempt at a time: the stranger's uses this moment's ...
+    assert log_in(stranger, "sun@example.org", "wrong password here").status_code == 401
+    # ... and the organiser is asked to wait a few seconds, not locked out.
+    slowed = log_in(organiser, "sun@example.org")
+    assert slowed.status_code == 429
+    assert 1 <= int(slowed.headers["Retry-After"]) <= 2
+    assert "Please wait" in slowed.get_data(as_text=True)
+    assert "sun@example.org" in slowed.get_data(as_text=True)  # what was typed is kept
+    # Other accounts are not slowed, and an address without an account is slowed the same way.
+    assert log_in(from_network(app.test_client(), "198.51.100.21"), "other@example.org").status_code == 303
+    time.sleep(int(slowed.headers["Retry-After"]) + 0.2)
+    assert log_in(organiser, "sun@example.org").status_code == 303
+    assert organiser.get("/en/organisers/").status_code == 200
+    assert [details["email"] for *_rest, details in audit_actions(app, "login_slowed")] == ["sun@example.org"]
+
+
+def test_an_address_without_an_account_is_slowed_like_one_with_an_account(make_app):
+    app = make_app(LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_FAILURES="2 per 15 minutes",
+                   LOGIN_SLOWED_ATTEMPTS="1 per 10 seconds")
+    add_user(app, "sun@example.org")
+    answers = {}
+    for address in ("sun@example.org", "ghost@example.org"):
+        statuses = [log_in(from_network(app.test_client(), f"192.0.2.{n}"), address, "wrong password here")
+                    for n in range(1, 5)]
+        answers[address] = [(response.status_code, response.headers.get("Retry-After")) for response in statuses]
+    assert answers["sun@example.org"] == answers["ghost@example.org"] == [
+        (401, None), (401, None), (401, None), (429, "10")]
+
+
+def test_login_failed_never_stores_what_may_be_a_password(app, admin):
+    client = app.test_client()
+    log_in(client, PASSWORD, "admin@example.org")  # the two boxes swapped
+    log_in(client, "hunter2 my Secret", "x")
+    log_in(client, "admin@example.org", "wrong password here")
+    log_in(client, "nobody@example.org", "wrong password here")
+    failed = audit_actions(app, "login_failed")
+    assert PASSWORD not in json.dumps(failed) and "hunter2" not in json.dumps(failed)
+    assert [(user, details["email"]) for _a, user, _c, details in failed] == [
+        (None, None), (None, None), (admin, "admin@example.org"), (None, "nobody@example.org")]
+
+
+@pytest.mark.parametrize("next_value", ["/en/organisers/\n", "/en/organisers/xi/\r\n", "/en/organisers/\n\n",
+                                        "/en/organisers/xi/\nLocation: https://evil.example/"])
+def test_a_next_value_with_a_line_break_is_ignored_not_a_500(app, admin, next_value):
+    client = app.test_client()
+    url = f"{LOGIN}?next={quote(next_value)}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "admin@example.org",
+                                      "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/organisers/")
+    signed_in_again = client.get(url)  # signed in already: straight on, same rule
+    assert signed_in_again.status_code == 303 and signed_in_again.headers["Location"].endswith("/en/organisers/")
 
 
 def test_login_posts_are_rate_limited_per_address(make_app):

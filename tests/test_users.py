@@ -74,3 +74,46 @@ def test_unknown_account_is_an_error(runner):
 
 def test_a_malformed_hash_is_a_wrong_password():
     assert not verify_password(User(password_hash="not a hash"), PASSWORD)
+
+
+def audit_rows(app):
+    import json
+
+    from campaign.models import AuditEntry
+
+    with app.app_context():
+        return [(entry.action, entry.user_id, entry.campaign, json.loads(entry.details))
+                for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_every_account_command_is_audited_with_the_operating_system_user(app, runner, monkeypatch):
+    """Who created, changed or disabled an account, and when: before, none of it was in the audit log."""
+    monkeypatch.setattr("getpass.getuser", lambda: "ops-kim")
+    create(runner, "a@example.org", "--name", "A", "--role", "admin")
+    account = user(app, "a@example.org").id
+    assert runner.invoke(args=["users", "grant", "a@example.org", "xi"]).exit_code == 0
+    assert runner.invoke(args=["users", "grant", "a@example.org", "xi"]).exit_code == 0  # nothing new: no row
+    assert runner.invoke(args=["users", "revoke", "a@example.org", "xi"]).exit_code == 0
+    new = "another long passphrase"
+    assert runner.invoke(args=["users", "set-password", "a@example.org"], input=f"{new}\n{new}\n").exit_code == 0
+    assert runner.invoke(args=["users", "disable", "a@example.org"]).exit_code == 0
+    by_os_user = {"via": "command line", "actor": "ops-kim", "account": account, "email": "a@example.org"}
+    assert audit_rows(app) == [
+        ("user_create", None, None, {**by_os_user, "role": "admin"}),
+        ("user_grant", None, "xi", by_os_user),
+        ("user_revoke", None, "xi", by_os_user),
+        ("user_set_password", None, None, {**by_os_user, "sessions_ended": 0}),
+        ("user_disable", None, None, {**by_os_user, "sessions_ended": 0}),
+    ]
+    for _action, _user, _campaign, details in audit_rows(app):
+        assert PASSWORD not in str(details) and new not in str(details)
+
+
+def test_an_unknown_operating_system_user_is_still_audited(app, runner, monkeypatch):
+    def no_user():
+        raise OSError("no username set in the environment")
+
+    monkeypatch.setattr("getpass.getuser", no_user)
+    create(runner, "a@example.org", "--name", "A")
+    [(action, _user, _campaign, details)] = audit_rows(app)
+    assert action == "user_create" and details["actor"] == "unknown"

@@ -1,15 +1,26 @@
-"""Organiser sign-in and sign-out and the `login_required` guard.
+"""Organiser sign-in and sign-out and the `login_required` guard (sessions: sessions.py).
 
-Failed attempts are counted per account in the rate-limit storage (Redis in production); an
-address without an account is counted the same way, and every refusal (unknown address, wrong
-password, disabled account, locked account) gets the same page, status and argon2 work.
+Failed attempts are counted in the rate-limit storage (Redis in production), never so that a
+stranger can lock an organiser out:
+- per account *and* client network (an IPv4 address, an IPv6 /64): after LOGIN_LOCKOUT failures
+  that network's attempts at that account are refused like a wrong password, while the organiser
+  still signs in from any other network;
+- per account from every network: after LOGIN_ACCOUNT_FAILURES (many networks guessing together)
+  the account is slowed, not locked: LOGIN_SLOWED_ATTEMPTS at a time, anyone else gets a 429 with
+  Retry-After, and the organiser who waits those seconds signs in.
+An address without an account is counted the same way, and every refusal (unknown address, wrong
+password, disabled account, locked network) gets the same page, status and argon2 work.
 """
 import hashlib
+import ipaddress
+import math
 import re
+import time
 from functools import lru_cache, wraps
 from types import SimpleNamespace
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from limits import parse
@@ -19,13 +30,13 @@ from wtforms import EmailField, PasswordField
 from ..accounts import PASSWORD_MAX_LENGTH, find_user, hasher, normalise_email, verify_password
 from ..audit import audit
 from ..extensions import db, limiter
-from ..models import ROLE_ADMIN, CampaignOrganiser, User
-from . import organisers
+from ..models import ROLE_ADMIN, CampaignOrganiser
+from . import organisers, sessions
 
-SESSION_USER = "organiser_id"
-# A path of our own organiser pages (/ko/organisers/xi/?page=2), the only `next` followed after sign-in.
-ORGANISER_PATH = re.compile(r"^/[A-Za-z-]{2,10}/organisers/[A-Za-z0-9._~/?=&%-]*$")
-SESSION_VERSION = "organiser_version"
+# A path of our own organiser pages (/ko/organisers/xi/?page=2), the only `next` followed after
+# sign-in. Matched whole (fullmatch): `$` would also match before a final line break, and a
+# Location header with a line break is a 500.
+ORGANISER_PATH = re.compile(r"/[A-Za-z-]{2,10}/organisers/[A-Za-z0-9._~/?=&%-]*")
 
 
 class LoginForm(FlaskForm):
@@ -35,9 +46,12 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-def session_version(user):
-    """Changes when the password changes (`flask users set-password`): older sessions end."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+class SlowedDown(Exception):
+    """Too many failures at this account from everywhere: wait `retry_after` seconds."""
+
+    def __init__(self, retry_after):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 @lru_cache(maxsize=1)
@@ -46,44 +60,72 @@ def _dummy_user():
     return SimpleNamespace(password_hash=hasher.hash("not a password: this account does not exist"))
 
 
-def _lockout_key(address):
-    return hashlib.sha256(address.encode()).hexdigest()
-
-
-def _lockout():
-    return parse(current_app.config["LOGIN_LOCKOUT"])
+def _limit(name):
+    return parse(current_app.config[name])
 
 
 def login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def client_network():
+    """The client as failed sign-ins count it: its IPv4 address, or its IPv6 network (a /64 by
+    default: one home or phone holds all of it)."""
+    address = request.remote_addr or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        prefix = current_app.config.get("RATELIMIT_IPV6_PREFIX", 64)
+        return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
+    return str(parsed)
+
+
+def _seconds_until_free(limit, *keys):
+    reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
+    return max(1, math.ceil(reset_at - time.time()))
+
+
 def check_credentials(email, password):
-    """The account these credentials open, or None, doing the same work in every case."""
+    """The account these credentials open (or None) and the account the address names (or None),
+    doing the same work in every case. Raises SlowedDown when the account is being guessed at
+    from many networks and this attempt must wait."""
     address = normalise_email(email or "")[:254]
     password = (password or "")[:PASSWORD_MAX_LENGTH]
-    key = _lockout_key(address)
-    locked = not limiter.limiter.test(_lockout(), "organiser-login", key)
+    account = hashlib.sha256(address.encode()).hexdigest()
+    from_here = f"{account}:{client_network()}"
+    if not limiter.limiter.test(_limit("LOGIN_ACCOUNT_FAILURES"), "organiser-login-account", account):
+        slowed = _limit("LOGIN_SLOWED_ATTEMPTS")
+        if not limiter.limiter.hit(slowed, "organiser-login-slowed", account):
+            raise SlowedDown(_seconds_until_free(slowed, "organiser-login-slowed", account))
+    locked = not limiter.limiter.test(_limit("LOGIN_LOCKOUT"), "organiser-login", from_here)
     user = find_user(address) if address else None
     usable = user is not None and user.disabled_at is None and not locked
     if usable and verify_password(user, password):
         return user, user
     if not usable:
         verify_password(_dummy_user(), password)
-    limiter.limiter.hit(_lockout(), "organiser-login", key)
+    limiter.limiter.hit(_limit("LOGIN_LOCKOUT"), "organiser-login", from_here)
+    limiter.limiter.hit(_limit("LOGIN_ACCOUNT_FAILURES"), "organiser-login-account", account)
     return None, user
 
 
+def typed_address(email):
+    """What was typed as the address, for the audit log, only when it has the shape of an email
+    address: something else in that box may be a password typed into the wrong one."""
+    address = normalise_email(email or "")[:254]
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return address
+
+
 def current_organiser():
-    user_id = session.get(SESSION_USER)
-    if user_id is None:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.disabled_at is not None or session.get(SESSION_VERSION) != session_version(user):
-        session.pop(SESSION_USER, None)
-        session.pop(SESSION_VERSION, None)
-        return None
-    return user
+    return sessions.current_user()
 
 
 def login_required(view):
@@ -111,15 +153,17 @@ def visible_campaigns(user):
     return [slug for slug in slugs if slug in listed]
 
 
-def _login_page(form, status=200, failed=False):
-    return render_template("organisers/login.html", form=form, failed=failed), status
+def _login_page(form, status=200, failed=False, retry_after=None):
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template("organisers/login.html", form=form, failed=failed, retry_after=retry_after), \
+        status, headers
 
 
 def _after_login():
     """Where to go after signing in: the organiser page asked for (`next`), else the campaign list.
     Only a path of our organiser pages is followed, never another site."""
     target = request.args.get("next", "")
-    return target if ORGANISER_PATH.match(target) else url_for("organisers.home")
+    return target if ORGANISER_PATH.fullmatch(target) else url_for("organisers.home")
 
 
 @organisers.get("/login")
@@ -135,15 +179,20 @@ def login_submit():
     form = LoginForm()
     if not form.validate_on_submit():  # the global CSRF check has already passed
         return _login_page(form, 400)
-    user, named = check_credentials(form.email.data, form.password.data)
+    try:
+        user, named = check_credentials(form.email.data, form.password.data)
+    except SlowedDown as slowed:
+        address = typed_address(form.email.data)
+        audit("login_slowed", find_user(address) if address else None, email=address)
+        db.session.commit()
+        form.password.data = ""
+        return _login_page(form, 429, retry_after=slowed.retry_after)
     if user is None:
-        audit("login_failed", named, email=normalise_email(form.email.data or "")[:254])
+        audit("login_failed", named, email=typed_address(form.email.data))
         db.session.commit()
         form.password.data = ""
         return _login_page(form, 401, failed=True)
-    session.clear()
-    session[SESSION_USER] = user.id
-    session[SESSION_VERSION] = session_version(user)
+    sessions.start(user)
     audit("login", user)
     db.session.commit()
     return redirect(_after_login(), code=303)
@@ -154,6 +203,6 @@ def logout():
     user = current_organiser()
     if user is not None:
         audit("logout", user)
-        db.session.commit()
-    session.clear()
+    sessions.end()
+    db.session.commit()
     return redirect(url_for("organisers.login"), code=303)
