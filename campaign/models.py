@@ -1,7 +1,9 @@
 """Database models. The schema changes only through migrations (migrations/)."""
+import secrets
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -9,6 +11,11 @@ from .extensions import db
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def new_reference():
+    """A random, unguessable reference (22 URL-safe characters) that reveals nothing by itself."""
+    return secrets.token_urlsafe(16)
 
 
 class UtcDateTime(db.TypeDecorator):
@@ -78,8 +85,12 @@ class Signature(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=SIGNATURE_COUNTED, server_default=SIGNATURE_COUNTED)
     # SHA-256 of the normalised email, to find a person's signatures in every campaign (erasure).
     email_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # When the signer proved the email address is theirs (the button in the confirmation email).
+    # Where the campaign requires it, the signature counts from then; everywhere, news goes only
+    # to a confirmed address.
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # When the last confirmation email was queued: a repeat signer gets a new one only now and then.
+    # When the last email about this signature was queued (a confirmation, or "you have already
+    # signed"): each address gets at most one per CONFIRMATION_RESEND_MINUTES.
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When email and street address were removed (after the campaign closed, or on erasure).
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -87,6 +98,13 @@ class Signature(db.Model):
     hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+    # A random reference for links in emails and for erasure requests: it says nothing about
+    # the signature's number, so a link shows neither how many signed nor when.
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True, default=new_reference)
+    # The signer chose "Deliver my signature without my name" (the choice itself is a Consent
+    # row with its wording): packets print "name withheld" with the place.
+    name_withheld: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="signature", cascade="all, delete-orphan")
 

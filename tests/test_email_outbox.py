@@ -33,8 +33,8 @@ def rows(app):
         return result
 
 
-def queue_thanks(app, number=1):
-    """Sign unhcr with the updates box ticked: each signer gets a thank-you email."""
+def queue_emails(app, number=1):
+    """Sign unhcr: each signer gets one email (the confirmation)."""
     client = app.test_client()
     for index in range(number):
         assert sign(client, "unhcr", email=f"signer{index}@example.org" if number > 1 else UNHCR_EMAIL,
@@ -44,14 +44,14 @@ def queue_thanks(app, number=1):
 
 def test_message_carries_its_row_identity_and_both_parts(mail_app, mailbox):
     app = mail_app()
-    [row] = queue_thanks(app)
+    [row] = queue_emails(app)
     assert send_outbox(app).sent == 1
     [message] = mailbox.to(UNHCR_EMAIL)
     assert message["Message-ID"] == row.message_id
     assert message["Date"] and message["From"].addresses[0].addr_spec == "petitions@petitions.test"
     assert message.get_content_type() == "multipart/alternative"
-    assert message["List-Unsubscribe"] == f"<{SITE_URL}/en/unhcr/unsubscribe/" + \
-        message["List-Unsubscribe"].split("/unsubscribe/")[1]
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert f"{SITE_URL}/en/unhcr/confirm/" in message.get_body(("plain",)).get_content()
     [sent] = rows(app)
     assert (sent.status, sent.attempts, sent.locked_until, sent.lease_token) == ("sent", 1, None, None)
     assert sent.sent_at is not None
@@ -59,7 +59,7 @@ def test_message_carries_its_row_identity_and_both_parts(mail_app, mailbox):
 
 def test_retry_after_smtp_failure_with_exponential_backoff(mail_app, mailbox):
     app = mail_app(OUTBOX_BACKOFF_SECONDS=30)
-    queue_thanks(app)
+    queue_emails(app)
     mailbox.refuse_data = 2  # the server says "451 try again later" twice, then accepts
     start = utcnow()
     first = send_outbox(app, now=start)
@@ -80,7 +80,7 @@ def test_retry_after_smtp_failure_with_exponential_backoff(mail_app, mailbox):
 
 def test_unreachable_server_then_reachable(make_app, mail_app, mailbox):
     down = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), SITE_URL=SITE_URL, OUTBOX_BACKOFF_SECONDS=0)
-    queue_thanks(down, number=3)
+    queue_emails(down, number=3)
     report = send_outbox(down)
     # The first message finds the server down; the rest of the batch waits, uncounted.
     assert (report.retried, report.released, report.sent) == (1, 2, 0)
@@ -92,7 +92,7 @@ def test_unreachable_server_then_reachable(make_app, mail_app, mailbox):
 
 def test_dead_letter_after_the_last_attempt_and_requeue(mail_app, mailbox):
     app = mail_app(OUTBOX_MAX_ATTEMPTS=3, OUTBOX_BACKOFF_SECONDS=0)
-    queue_thanks(app)
+    queue_emails(app)
     mailbox.refuse_data = 10
     for _ in range(3):
         send_outbox(app)
@@ -109,7 +109,7 @@ def test_dead_letter_after_the_last_attempt_and_requeue(mail_app, mailbox):
 
 def test_a_refused_recipient_is_dead_at_once(mail_app, mailbox):
     app = mail_app()
-    queue_thanks(app)
+    queue_emails(app)
     mailbox.refuse_recipients.add(UNHCR_EMAIL)
     assert send_outbox(app).dead == 1
     assert rows(app)[0].status == "dead" and "550" in rows(app)[0].last_error
@@ -117,7 +117,7 @@ def test_a_refused_recipient_is_dead_at_once(mail_app, mailbox):
 
 def test_no_duplicate_send_after_a_crash_between_claim_and_mark(mail_app, mailbox, monkeypatch):
     app = mail_app(OUTBOX_LEASE_SECONDS=60)
-    queue_thanks(app)
+    queue_emails(app)
     real_mark_sent = outbox.mark_sent
 
     def die_before_marking(row):
@@ -145,7 +145,7 @@ def test_no_duplicate_send_after_a_crash_between_claim_and_mark(mail_app, mailbo
 
 def test_a_crash_after_claiming_but_before_sending_is_retried_once(mail_app, mailbox, monkeypatch):
     app = mail_app(OUTBOX_LEASE_SECONDS=60)
-    queue_thanks(app)
+    queue_emails(app)
     real_begin = outbox.begin_sending
 
     def die_before_sending(*args):
@@ -168,7 +168,7 @@ def test_a_connection_lost_during_data_is_never_resent(mail_app, mailbox, monkey
     import smtplib
 
     app = mail_app(OUTBOX_BACKOFF_SECONDS=0)
-    queue_thanks(app)
+    queue_emails(app)
     real_data = smtplib.SMTP.data
 
     def data_then_drop(self, message):
@@ -184,7 +184,7 @@ def test_a_connection_lost_during_data_is_never_resent(mail_app, mailbox, monkey
 
 def test_two_workers_never_send_the_same_message(mail_app, mailbox):
     app = mail_app(OUTBOX_BATCH_SIZE=3)
-    queue_thanks(app, number=12)
+    queue_emails(app, number=12)
     barrier = threading.Barrier(3)
     reports = []
 
@@ -205,7 +205,7 @@ def test_two_workers_never_send_the_same_message(mail_app, mailbox):
 
 def test_an_erased_message_is_skipped_by_a_worker_that_had_claimed_it(mail_app, mailbox):
     app = mail_app()
-    queue_thanks(app)
+    queue_emails(app)
     with app.app_context():
         token, ids = outbox.claim(utcnow(), 10, 60)
         db.session.query(OutboxMessage).delete()  # `flask privacy erase` meanwhile
@@ -217,7 +217,7 @@ def test_an_erased_message_is_skipped_by_a_worker_that_had_claimed_it(mail_app, 
 def test_worker_runs_as_a_long_running_process_and_stops_cleanly(mail_app, mailbox, migrated_database):
     """`flask outbox send --loop` as production runs it: sends what arrives, stops on SIGTERM."""
     app = mail_app()
-    queue_thanks(app)
+    queue_emails(app)
     env = {**os.environ, "DATABASE_URL": migrated_database, "MAIL_SERVER": "127.0.0.1",
            "MAIL_PORT": str(mailbox.port), "SITE_URL": SITE_URL, "MAIL_FROM": "petitions@petitions.test"}
     worker = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "outbox", "send",
@@ -243,7 +243,7 @@ def test_worker_runs_as_a_long_running_process_and_stops_cleanly(mail_app, mailb
 
 def test_send_once_from_the_command_line(mail_app, mailbox):
     app = mail_app()
-    queue_thanks(app, number=2)
+    queue_emails(app, number=2)
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "sent 2" in result.output
     assert len(mailbox.messages) == 2

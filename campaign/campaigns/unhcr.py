@@ -1,14 +1,16 @@
 """Campaign `unhcr` (seed 004): #EscapeNorthKorea, a petition to the UN High Commissioner for Refugees.
 
 Fixes to the seed text (obvious slips only):
-- "20,000-200,000" → a range with an en dash, the numbers formatted per locale.
+- "20,000-200,000" → a range with an en dash, the numbers written as each language writes them
+  (2만~20만 명, 2万至20万名: issue 15).
 - "& help us Tweet-bomb" → "and help us Tweet-bomb"; "comments/thoughts/support" → "comments, thoughts and support".
 """
-from flask_babel import format_decimal, lazy_gettext as _l, lazy_pgettext, pgettext
+from flask_babel import lazy_gettext as _l, lazy_pgettext, pgettext
 
 from ..petitions.blueprint import make_petition_blueprint
 from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
 from ..petitions.forms import SignatureForm, consent_box, country_field, email_field
+from ..petitions.identity import email_identity
 
 UPDATES_WORDING = "unhcr-updates-2026-11"
 HASHTAG = "EscapeNorthKorea"
@@ -24,9 +26,13 @@ class UnhcrSignatureForm(SignatureForm):
 
 def letter_facts(state):
     return {
-        "political_prisoners": format_decimal(200000),
-        "refugees_low": format_decimal(20000),
-        "refugees_high": format_decimal(200000),
+        # Round numbers in running text, written as each language writes them (2만~20만 명, 2万至20万名):
+        # translated, not formatted, because Korean and Chinese count in myriads (만, 万/萬).
+        # Translators: The number 200,000 in the UNHCR petition (political prisoners; the most refugees hiding in China), written as your language writes it in running text: 20만, 20万, 20萬.
+        "political_prisoners": pgettext("number", "200,000"),
+        # Translators: The number 20,000 in the UNHCR petition (the fewest refugees hiding in China), written as your language writes it in running text: 2만, 2万, 2萬.
+        "refugees_low": pgettext("number", "20,000"),
+        "refugees_high": pgettext("number", "200,000"),
         "hashtag": "#" + HASHTAG,
         "unhcr_handle": "@Refugees",
         "film_handle": "@thedefectormov",
@@ -42,7 +48,7 @@ definition = CampaignDefinition(
                "escape through China."),
     recipient=_l("The UN High Commissioner for Refugees"),
     form_class=UnhcrSignatureForm,
-    identity=lambda form: (form.email.data,),
+    identity=email_identity,
     signature_values=lambda form: {
         "first_name": form.first_name.data, "last_name": form.last_name.data,
         "country": form.country.data, "email": form.email.data,
@@ -52,6 +58,11 @@ definition = CampaignDefinition(
     goal=1000,
     # The box speaks of this petition and #EscapeNorthKorea, not of the coalition's other work.
     updates_consent=UpdatesConsent("updates", petition=frozenset({"yes"})),
+    # Translators: Next to the button on the sign page of the petition to the UN High Commissioner for Refugees: exactly what is delivered, and to whom.
+    delivered_details=_l("Your name and country are delivered to the UN High Commissioner for Refugees."),
+    # The email counts a person once: it must be theirs, or anyone could learn who signed by
+    # watching the count move (and sign in someone else's name).
+    requires_confirmation=True,
     hashtag=HASHTAG,
     partners=PARTNERS,
 )

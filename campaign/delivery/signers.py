@@ -5,6 +5,7 @@ confirmed), hidden ones (moderation). Erased ones (privacy.py) are in the totals
 includes them, but have no name to list. The organisers' CSV export reads through
 counted_batches too.
 """
+from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -22,9 +23,10 @@ def totals_by(slug, column):
     return {value: number for value, number in rows}
 
 
-# What a packet may show of a signer: never the street address, ZIP code or email.
-LISTED_COLUMNS = (Signature.id, Signature.first_name, Signature.last_name, Signature.city, Signature.region,
-                  Signature.district, Signature.country, Signature.locale)
+# What a packet may show of a signer: never the street address, ZIP code or email. (The letter
+# version is printed per version, with the number of signers: packet.VersionNote.)
+LISTED_COLUMNS = (Signature.id, Signature.first_name, Signature.last_name, Signature.name_withheld, Signature.city,
+                  Signature.region, Signature.district, Signature.country, Signature.locale, Signature.letter_version)
 
 
 def counted_batches(slug, columns, *conditions):
@@ -50,5 +52,9 @@ def listed(slug, *conditions):
 
 
 def display_name(row):
-    """陳美玲 and 김민준 as their owners write them; a Latin name in the recipients' (English) order."""
+    """陳美玲 and 김민준 as their owners write them; a Latin name in the recipients' (English) order.
+    A signer who chose to be delivered without their name is listed as such, with their place."""
+    if row.name_withheld:
+        # Translators: In a delivery packet, in place of the name of a signer who chose to sign without their name being delivered.
+        return pgettext("packet", "Name withheld")
     return person_name(row.first_name, row.last_name, "en")

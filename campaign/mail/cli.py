@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..audit import audit_command
 from ..extensions import db
 from ..models import OutboxMessage
 from . import outbox
@@ -114,4 +115,7 @@ def update_command(campaign, template, audience):
         raise click.BadParameter(f"campaign/templates/email/updates/{template}.txt and .html are needed",
                                  param_hint="TEMPLATE")
     queued, repeated = queue_news(by_slug[campaign], template, audience)
+    # Emails to signers are in the audit log like the dashboard's actions (run again: audited again).
+    audit_command("mail_update", campaign, template=template, audience=audience, queued=queued, repeated=repeated)
+    db.session.commit()
     click.echo(f"queued {queued} email(s)" + (f"; {repeated} already queued before" if repeated else ""))

@@ -42,11 +42,6 @@ def in_language(tag):
             g.pop("lang", None)
 
 
-def display_name(signature, tag):
-    """The signer's name in the order readers of `tag` expect (family name first in ko, zh)."""
-    return i18n.person_name(signature.first_name, signature.last_name, tag)
-
-
 def coalition_name():
     # Imported here: the campaign modules import the petition machinery, which imports this.
     from ..campaigns.common import coalition_name as name
@@ -61,13 +56,16 @@ def from_header():
 
 
 def compose(template, signature, definition, **context):
-    """Render `template` for `signature` in the signer's language. Call inside in_language()."""
+    """Render `template` for `signature` in the signer's language. Call inside in_language().
+
+    Nothing the signer typed is in the context: a name or a city is a stranger's text and must
+    never speak in an email sent from the coalition's address.
+    """
     tag = g.lang
     context = {
         "petition": definition,
         "title": str(definition.title),
         "recipient": str(definition.recipient),
-        "name": display_name(signature, tag),
         "coalition": str(coalition_name()),
         "site_url": current_app.config["SITE_URL"].rstrip("/") + "/",
         "site_host": site_host(),

@@ -1,11 +1,17 @@
 """Signed links in emails: confirm a signature, stop news. Absolute URLs start with SITE_URL.
 
 Tokens are itsdangerous signatures with SECRET_KEY and a salt per purpose, so a token made for
-one purpose (or one campaign) is refused by another. Confirmation tokens expire
+one purpose (or one campaign) is refused by another. They carry the signature's random
+reference, never its number: a token is readable (base64), and a number would tell how many
+signed before and when. Confirmation tokens expire
 (CONFIRMATION_MAX_AGE_DAYS); unsubscribe tokens do not: an old email must still stop the news.
 """
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Signature
 
 CONFIRM_SALT = "campaign.email.confirm-signature"
 UNSUBSCRIBE_SALT = "campaign.email.unsubscribe"
@@ -18,9 +24,9 @@ class InvalidLink(Exception):
 class ExpiredLink(Exception):
     """A genuine confirmation token, too old to confirm; it still names its signature."""
 
-    def __init__(self, signature_id):
-        super().__init__(signature_id)
-        self.signature_id = signature_id
+    def __init__(self, reference):
+        super().__init__(reference)
+        self.reference = reference
 
 
 def _serializer(salt):
@@ -28,11 +34,11 @@ def _serializer(salt):
 
 
 def confirmation_token(signature):
-    return _serializer(CONFIRM_SALT).dumps([signature.id, signature.campaign])
+    return _serializer(CONFIRM_SALT).dumps([signature.reference, signature.campaign])
 
 
 def unsubscribe_token(signature):
-    return _serializer(UNSUBSCRIBE_SALT).dumps([signature.id, signature.campaign])
+    return _serializer(UNSUBSCRIBE_SALT).dumps([signature.reference, signature.campaign])
 
 
 def confirmation_max_age_seconds():
@@ -40,7 +46,7 @@ def confirmation_max_age_seconds():
 
 
 def read_confirmation_token(token, slug, check_age=True):
-    """The signature id in a confirmation token for campaign `slug`; ExpiredLink or InvalidLink."""
+    """The signature reference in a confirmation token for campaign `slug`; ExpiredLink or InvalidLink."""
     serializer = _serializer(CONFIRM_SALT)
     try:
         payload = serializer.loads(token, max_age=confirmation_max_age_seconds() if check_age else None)
@@ -50,10 +56,10 @@ def read_confirmation_token(token, slug, check_age=True):
             payload = serializer.load_payload(error.payload)
         except BadSignature:
             raise InvalidLink() from None
-        raise ExpiredLink(_signature_id(payload, slug)) from None
+        raise ExpiredLink(_reference(payload, slug)) from None
     except BadSignature:
         raise InvalidLink() from None
-    return _signature_id(payload, slug)
+    return _reference(payload, slug)
 
 
 def read_unsubscribe_token(token, slug):
@@ -61,14 +67,23 @@ def read_unsubscribe_token(token, slug):
         payload = _serializer(UNSUBSCRIBE_SALT).loads(token)
     except BadSignature:
         raise InvalidLink() from None
-    return _signature_id(payload, slug)
+    return _reference(payload, slug)
 
 
-def _signature_id(payload, slug):
-    if (not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[0], int)
-            or payload[1] != slug):
+def _reference(payload, slug):
+    """A random reference (str); or, in links sent before references existed, a signature
+    number (int), still honoured so that an old email can stop the news it brings."""
+    if (not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[0], (str, int))
+            or isinstance(payload[0], bool) or payload[1] != slug):
         raise InvalidLink()
     return payload[0]
+
+
+def find_signature(reference):
+    """The signature a token's reference names, or None (erased, or never existed)."""
+    if isinstance(reference, int):
+        return db.session.get(Signature, reference)
+    return db.session.execute(select(Signature).where(Signature.reference == reference)).scalar_one_or_none()
 
 
 def site_url(endpoint, **values):

@@ -1,7 +1,9 @@
 """The emails the site sends, each queued in the outbox in the caller's transaction.
 
-- confirm: "please confirm your signature", for campaigns that require it (and again, now and
-  then, to a pending signer who signs again or asks from an expired link);
+- confirm: "please confirm your signature" where the campaign requires it (and again, now and
+  then, to a pending signer who signs again or asks from an expired link); elsewhere "please
+  confirm your address" to a signer who asked for news: news goes only to confirmed addresses;
+- already_signed: to an address that signed and is used to sign again (petitions/signing.py);
 - thanks: "you are counted", only to signers who asked for news (it carries the unsubscribe
   link); a signer who chose "only to count me once" gets the confirmation email and nothing else;
 - update:<name>: news (`flask mail update`), only to consenting, counted, subscribed signers.
@@ -10,7 +12,7 @@ from datetime import timedelta
 
 from flask_babel import format_date, format_decimal, pgettext
 
-from ..models import utcnow
+from ..models import SIGNATURE_PENDING, utcnow
 from .compose import compose, from_header, in_language
 from .links import (confirmation_max_age_seconds, confirmation_token, site_url, unsubscribe_token)
 from .outbox import enqueue
@@ -41,8 +43,17 @@ def queue_confirmation(signature, definition):
         composed = compose("confirm", signature, definition,
                            confirm_url=site_url(f"{definition.slug}.confirm", lang=tag,
                                                 token=confirmation_token(signature)),
-                           button=confirm_button_label(), expires=format_date(expires.date(), "long"))
+                           button=confirm_button_label(), expires=format_date(expires.date(), "long"),
+                           counts=signature.status == SIGNATURE_PENDING)
         return enqueue(signature, "confirm", composed, from_header(), headers=AUTOMATIC)
+
+
+def queue_already_signed(signature, definition, to_address, tag):
+    """To the address just typed, in the language of the page it was typed on."""
+    with in_language(tag):
+        composed = compose("already_signed", signature, definition)
+        return enqueue(signature, "already_signed", composed, from_header(), headers=AUTOMATIC,
+                       to_address=to_address, locale=tag)
 
 
 def queue_thanks(signature, definition):

@@ -49,6 +49,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
+from ..log_redaction import redact_emails
 from ..models import OutboxMessage, utcnow
 from ..petitions.upsert import insert_for_dialect
 
@@ -64,16 +65,18 @@ def message_id():
     return f"<{secrets.token_hex(16)}@{domain}>"
 
 
-def enqueue(signature, kind, composed, from_address, headers=None, dedupe_key=None):
+def enqueue(signature, kind, composed, from_address, headers=None, dedupe_key=None, to_address=None, locale=None):
     """Queue `composed` for `signature` in the current transaction (the caller commits).
 
+    It goes to the signature's address in its language unless `to_address` and `locale` say
+    otherwise (an answer to a repeat goes to the address just typed, in the page's language).
     With a `dedupe_key`, queueing the same message twice queues it once. Returns True when
     a row was added.
     """
     now = utcnow()
     values = dict(
         signature_id=signature.id, campaign=signature.campaign, kind=kind, dedupe_key=dedupe_key,
-        locale=signature.locale, to_address=signature.email, from_address=from_address,
+        locale=locale or signature.locale, to_address=to_address or signature.email, from_address=from_address,
         subject=composed.subject, body_text=composed.text, body_html=composed.html,
         headers=json.dumps(headers or {}, ensure_ascii=False), message_id=message_id(), status=PENDING,
         attempts=0, next_attempt_at=now, created_at=now,
@@ -300,7 +303,8 @@ def mark_sent(row):
 
 
 def mark_failed(row, status, error, next_attempt_at=None):
-    values = dict(status=status, locked_until=None, lease_token=None, last_error=str(error)[:500])
+    # SMTP replies quote the recipient ("550 <minji@…> unknown"): `flask outbox status` shows this.
+    values = dict(status=status, locked_until=None, lease_token=None, last_error=redact_emails(str(error))[:500])
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     db.session.execute(

@@ -67,7 +67,8 @@ def template_exists(template):
 
 def queue_news(definition, template, audience="petition"):
     """Queue `email/updates/<template>` to every counted signer whose newest answer accepts
-    news for `audience` and who has an email address. Returns (queued, already queued).
+    news for `audience` and whose email address is confirmed (an unconfirmed address may be
+    anyone's, typed by a stranger). Returns (queued, already queued).
 
     Running it again queues nothing twice (one message per template and signer).
     """
@@ -80,7 +81,8 @@ def queue_news(definition, template, audience="petition"):
     while True:
         signatures = db.session.execute(
             select(Signature).where(Signature.campaign == definition.slug, Signature.status == SIGNATURE_COUNTED,
-                                    Signature.email.is_not(None), Signature.id > last_id)
+                                    Signature.email.is_not(None), Signature.confirmed_at.is_not(None),
+                                    Signature.id > last_id)
             .order_by(Signature.id).limit(BATCH)
         ).scalars().all()
         if not signatures:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from enum import Enum
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 
 from ..extensions import db
 from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Signature, utcnow
@@ -28,28 +28,37 @@ def confirmation_required(definition):
 
 
 def confirm_signature(definition, signature_id):
-    """Count a pending signature, in one transaction with its counter and its thank-you email.
+    """Mark a signature's address as confirmed and, if it was pending, count it, in one
+    transaction with its counter and its thank-you email.
 
-    The UPDATE only matches a pending row, so of two confirmations (a double click, two
-    tabs, two processes) exactly one changes it: PostgreSQL re-checks the condition after
+    Each UPDATE only matches a row not yet confirmed, so of two confirmations (a double click,
+    two tabs, two processes) exactly one changes it: PostgreSQL re-checks the condition after
     waiting for the row lock, SQLite has one writer at a time. The other finds nothing to do.
+    A signature that counted at once (no confirmation required, or a congress signer who gave
+    an address for news) only gets its address confirmed: news goes to confirmed addresses.
     """
     from ..mail.messages import queue_thanks
     from ..mail.updates import wants_news
 
-    result = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature_id, Signature.campaign == definition.slug,
-               Signature.status == SIGNATURE_PENDING)
-        .values(status=SIGNATURE_COUNTED, confirmed_at=utcnow())
-    )
-    if result.rowcount != 1:
+    mine = (Signature.id == signature_id, Signature.campaign == definition.slug)
+    now = utcnow()
+    counted_now = db.session.execute(
+        update(Signature).where(*mine, Signature.status == SIGNATURE_PENDING)
+        .values(status=SIGNATURE_COUNTED, confirmed_at=now)
+    ).rowcount == 1
+    confirmed_now = counted_now or db.session.execute(
+        update(Signature).where(*mine, Signature.status == SIGNATURE_COUNTED, Signature.confirmed_at.is_(None),
+                                Signature.email.is_not(None))
+        .values(confirmed_at=now)
+    ).rowcount == 1
+    if not confirmed_now:
         db.session.rollback()
         signature = db.session.get(Signature, signature_id)
         if signature is None or signature.campaign != definition.slug:
             return Outcome.GONE
         return Outcome.ALREADY
-    increment_count(definition.slug)
+    if counted_now:
+        increment_count(definition.slug)
     signature = db.session.get(Signature, signature_id)
     if signature.email and wants_news(definition, signature.id):
         queue_thanks(signature, definition)
@@ -86,10 +95,3 @@ def resend_confirmation(definition, signature_id):
     queue_confirmation(signature, definition)
     db.session.commit()
     return True
-
-
-def pending_signature_id(definition, key):
-    return db.session.execute(
-        select(Signature.id).where(Signature.campaign == definition.slug, Signature.identity_key == key,
-                                   Signature.status == SIGNATURE_PENDING)
-    ).scalar()

@@ -53,6 +53,9 @@ class CampaignDefinition:
     # app config -> the last day signatures are accepted (inclusive), or None
     deadline: Callable = lambda config: None
     deadline_timezone: str = "America/New_York"
+    # Lazy string shown next to the sign button: exactly which of the signer's details are
+    # delivered, and to whom (informed consent). None for letters organisations sign.
+    delivered_details: object = None
     # Languages whose text is delivered to the recipient; other translations are for reading.
     delivered_languages: tuple = ("en",)
     # Templates: intro (above the letter), letter, privacy note, actions (on the thanks page)

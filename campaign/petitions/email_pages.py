@@ -9,8 +9,8 @@ token, authorised by the signed token in the URL alone.
 from flask import current_app, g, make_response, redirect, render_template, url_for
 
 from ..extensions import csrf, db, limiter
-from ..mail.links import ExpiredLink, InvalidLink, read_confirmation_token, read_unsubscribe_token
-from ..models import SIGNATURE_PENDING, Signature
+from ..mail.links import ExpiredLink, InvalidLink, find_signature, read_confirmation_token, read_unsubscribe_token
+from ..models import SIGNATURE_PENDING
 from .confirmation import Outcome, confirm_signature, resend_confirmation
 from .counting import campaign_state
 from .forms import ButtonForm
@@ -40,44 +40,57 @@ def add_email_routes(blueprint, definition, public):
     def max_age_days():
         return current_app.config["CONFIRMATION_MAX_AGE_DAYS"]
 
-    def confirm_page(token, form, status=200):
+    def confirm_page(token, form, signature, status=200):
+        # The page shows what will be delivered in the signer's name before the button: a
+        # stranger may have signed with this address first, and the newest submission decides.
         state = campaign_state(definition, with_count=False)
-        return render("petitions/confirm.html", status, token=token, form=form, closed=state.closed)
+        return render("petitions/confirm.html", status, token=token, form=form, closed=state.closed,
+                      signature=signature)
+
+    def confirmed_already(signature):
+        return signature.status != SIGNATURE_PENDING and (signature.confirmed_at or not signature.email)
+
+    def signature_in(reference):
+        signature = find_signature(reference)
+        return signature if signature is not None and signature.campaign == definition.slug else None
 
     @blueprint.get("/confirm/<token>")
     def confirm(token):
         try:
-            signature_id = read_confirmation_token(token, definition.slug)
+            reference = read_confirmation_token(token, definition.slug)
         except InvalidLink:
             return invalid()
         except ExpiredLink as expired:
-            signature = db.session.get(Signature, expired.signature_id)
-            if signature is not None and signature.status != SIGNATURE_PENDING:
+            signature = signature_in(expired.reference)
+            if signature is not None and confirmed_already(signature):
                 return redirect(url_for(".confirmed"), code=303)
             return render("petitions/confirm_expired.html", 410, token=token, form=ButtonForm(),
                           days=max_age_days())
-        signature = db.session.get(Signature, signature_id)
+        signature = signature_in(reference)
         if signature is None:
             return invalid()
-        if signature.status != SIGNATURE_PENDING:
+        if confirmed_already(signature):
             return redirect(url_for(".confirmed"), code=303)
-        return confirm_page(token, ButtonForm())
+        return confirm_page(token, ButtonForm(), signature)
 
     @blueprint.post("/confirm/<token>")
     @csrf.exempt  # the form checks its own token, so a stale page asks again instead of a 400
     def confirm_submit(token):
         try:
-            signature_id = read_confirmation_token(token, definition.slug)
+            reference = read_confirmation_token(token, definition.slug)
         except InvalidLink:
             return invalid()
         except ExpiredLink:
             return redirect(url_for(".confirm", token=token), code=303)
+        signature = signature_in(reference)
+        if signature is None:
+            return invalid()
         form = ButtonForm()
         if not form.validate_on_submit():
-            return confirm_page(token, form, status=400)
+            return confirm_page(token, form, signature, status=400)
         if campaign_state(definition, with_count=False).closed:
-            return confirm_page(token, form, status=403)
-        if confirm_signature(definition, signature_id) is Outcome.GONE:
+            return confirm_page(token, form, signature, status=403)
+        if confirm_signature(definition, signature.id) is Outcome.GONE:
             return invalid()
         return redirect(url_for(".confirmed"), code=303)
 
@@ -92,22 +105,23 @@ def add_email_routes(blueprint, definition, public):
     @limiter.limit(resend_rate_limit, scope=f"confirm-resend:{definition.slug}")
     def confirm_resend(token):
         try:
-            signature_id = read_confirmation_token(token, definition.slug, check_age=False)
+            signature = signature_in(read_confirmation_token(token, definition.slug, check_age=False))
         except (InvalidLink, ExpiredLink):
             return invalid()
         form = ButtonForm()
         if not form.validate_on_submit():
             return render("petitions/confirm_expired.html", 400, token=token, form=form, days=max_age_days())
-        resend_confirmation(definition, signature_id)
+        if signature is not None:
+            resend_confirmation(definition, signature.id)
         # The same answer whether or not an email was queued: it reveals nothing.
         return render("petitions/confirm_resent.html")
 
     def unsubscribe_target(token):
         try:
-            signature_id = read_unsubscribe_token(token, definition.slug)
+            reference = read_unsubscribe_token(token, definition.slug)
         except InvalidLink:
             return None
-        return db.session.get(Signature, signature_id) or False
+        return signature_in(reference) or False
 
     @blueprint.get("/unsubscribe/<token>")
     @blueprint.get("/unsubscribe/<token>/one-click", endpoint="unsubscribe_one_click_page")

@@ -101,6 +101,8 @@ class SignatureForm(FlaskForm):
         lazy_pgettext("form field", "First name"), _l("Please enter your first name."), "given-name")
     last_name = name_field(
         lazy_pgettext("form field", "Last name"), _l("Please enter your last name."), "family-name")
+    # Shown next to the button with what is delivered (petitions/sign.html); stored as a consent.
+    withhold_name = consent_box(_l("Deliver my signature without my name"))
     # Bots fill every field; people never see this one (hidden by CSS, skipped by screen readers).
     website = StringField(lazy_pgettext("honeypot field", "Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
@@ -125,7 +127,7 @@ class SignatureForm(FlaskForm):
 
     def detail_fields(self):
         """The campaign's own fields, in page order (everything but names, honeypot and CSRF)."""
-        skip = {"first_name", "last_name", "website", "csrf_token"}
+        skip = {"first_name", "last_name", "withhold_name", "website", "csrf_token"}
         return [field for field in self if field.name not in skip]
 
     @property

@@ -1,71 +1,116 @@
 """Recording a signature: once per person, with its consents, the count and its email, in one
-transaction."""
+transaction, doing the same work whether or not this person signed before."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import case, delete, insert, or_
+
 from ..extensions import db
-from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Consent, Signature, utcnow
-from .confirmation import claim_resend, confirmation_required, pending_signature_id
+from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Consent, Signature, new_reference, utcnow
+from .confirmation import confirmation_required
 from .counting import increment_count
 from .identity import email_key, identity_key
 from .upsert import insert_for_dialect
 
+# The columns a newer submission may rewrite while a signature is pending (unconfirmed).
+REPLACEABLE_WHILE_PENDING = ("first_name", "last_name", "email", "email_key", "street_address", "district",
+                             "city", "region", "postal_code", "country", "locale", "name_withheld", "letter_version")
+
 
 def record_signature(definition, form, language, source="web"):
-    """Store a valid form's signature unless this person already signed.
+    """Store a valid form's signature, or answer a repeat; returns True for a new signature.
 
-    Where the campaign requires confirmation the signature is stored pending, is not counted,
-    and a confirmation email is queued; it counts when confirmed (confirmation.py). A campaign
-    whose email is optional counts a signer without an email at once: there is nothing to
-    confirm. Elsewhere the signature counts at once, and a signer who asked for news gets a
-    thank-you email.
+    Every submission with an email queues one email to the address just typed (at most one per
+    address every CONFIRMATION_RESEND_MINUTES), so that a stranger who types someone's address
+    learns nothing from the count, the answer, its timing or the mail, and the address's owner
+    learns that someone used it:
+    - a new signer gets a confirmation. Where the campaign requires one, the signature is
+      pending and counts only once confirmed (confirmation.py); elsewhere it counts at once and
+      the confirmation only opens the way to the news the signer asked for;
+    - a repeat of a pending signature replaces its details and consents (the newest submission
+      decides what may be delivered; the confirmation page shows it) and gets a new
+      confirmation;
+    - a repeat of a counted signature changes nothing and gets "you have already signed".
 
-    Returns True for a new signature. Callers must answer both cases identically: the
-    result exists for tests and counters, never for the signer's response. A repeat stores
-    nothing, except that a pending signer's repeat may queue a new confirmation email (at
-    most one per CONFIRMATION_RESEND_MINUTES), sent to the address stored the first time.
+    Callers must answer both cases identically: the result is for tests and counters only.
     """
-    from ..mail.messages import queue_confirmation, queue_thanks
+    from ..delivery.letter import letter_version
+    from ..mail.messages import queue_already_signed, queue_confirmation
 
     now = utcnow()
-    values = definition.signature_values(form)
+    values = {**definition.signature_values(form), "letter_version": letter_version(definition, language)}
     email = values.get("email")
-    pending = confirmation_required(definition) and bool(email)
     key = identity_key(*definition.identity(form))
-    insert = insert_for_dialect(Signature)
-    statement = (
-        insert.values(
-            campaign=definition.slug,
-            identity_key=key,
-            locale=language,
-            source=source,
-            created_at=now,
-            status=SIGNATURE_PENDING if pending else SIGNATURE_COUNTED,
-            email_key=email_key(email),
-            confirmation_sent_at=now if pending else None,
-            **values,
-        )
-        # The unique constraint decides, so two concurrent repeats cannot both be counted.
-        .on_conflict_do_nothing(index_elements=["campaign", "identity_key"])
-        .returning(Signature.id)
-    )
-    signature_id = db.session.execute(statement).scalar()
-    if signature_id is not None:
-        answers = definition.consents(form)
-        for answer in answers:
-            db.session.add(Consent(signature_id=signature_id, purpose=answer.purpose, choice=answer.choice,
-                                   wording_version=answer.wording_version, locale=language, given_at=now))
-        if pending:
-            queue_confirmation(db.session.get(Signature, signature_id), definition)
-        else:
+    answers = [*definition.consents(form), name_delivery_answer(definition, form)]
+    pending = confirmation_required(definition) and bool(email)
+    reference = new_reference()
+    row = db.session.execute(_upsert(definition, key, values, language, source, now, pending, reference,
+                                     withheld=answers[-1].choice == WITHHELD)).one()
+    is_new = row.reference == reference
+    may_email = bool(email) and row.confirmation_sent_at == now  # this submission opened the window
+    if is_new or row.status == SIGNATURE_PENDING:
+        _replace_consents(row.id, answers, language, now)
+    signature = db.session.get(Signature, row.id) if may_email or is_new else None
+    if is_new:
+        if not pending:
             increment_count(definition.slug)
-            if email and _accepts_news(definition, answers):
-                queue_thanks(db.session.get(Signature, signature_id), definition)
-    elif confirmation_required(definition):
-        earlier = pending_signature_id(definition, key)
-        if earlier is not None:
-            signature = claim_resend(definition, earlier, now)
-            if signature is not None:
-                queue_confirmation(signature, definition)
+        if may_email and (pending or _accepts_news(definition, answers)):
+            queue_confirmation(signature, definition)
+    elif may_email:
+        if row.status == SIGNATURE_PENDING:
+            queue_confirmation(signature, definition)
+        elif row.email_key == email_key(email) or key == email_key(email):
+            # Only to the address this person signed with (or that is their identity): where the
+            # identity is a name and ZIP code, another address must not learn that they signed.
+            queue_already_signed(signature, definition, to_address=email, tag=language)
     db.session.commit()
-    return signature_id is not None
+    return is_new
+
+
+WITHHELD = "withheld"
+NAMED = "named"
+NAME_DELIVERY_WORDING = "name-delivery-2026-12"
+
+
+def name_delivery_answer(definition, form):
+    """The answer to "Deliver my signature without my name", stored like the other consents."""
+    from .definition import ConsentAnswer
+
+    withheld = bool(getattr(form, "withhold_name", None) and form.withhold_name.data)
+    return ConsentAnswer("name_delivery", WITHHELD if withheld else NAMED, NAME_DELIVERY_WORDING)
+
+
+def _upsert(definition, key, values, language, source, now, pending, reference, withheld):
+    """One statement: insert the signature, or touch the existing one the same way.
+
+    The unique constraint decides, so two concurrent repeats cannot both be counted. On a
+    repeat, a pending row takes the newest details, and the last-email time moves on only
+    when the resend window has passed: RETURNING tells whether this submission may email.
+    """
+    statement = insert_for_dialect(Signature)
+    table = Signature.__table__.c
+    earliest = now - timedelta(minutes=current_app.config["CONFIRMATION_RESEND_MINUTES"])
+    email = values.get("email")
+    statement = statement.values(
+        campaign=definition.slug, identity_key=key, locale=language, source=source, created_at=now,
+        status=SIGNATURE_PENDING if pending else SIGNATURE_COUNTED, email_key=email_key(email),
+        confirmation_sent_at=now if email else None, reference=reference, name_withheld=withheld, **values)
+    is_pending = table.status == SIGNATURE_PENDING
+    replacements = {column: case((is_pending, statement.excluded[column]), else_=table[column])
+                    for column in REPLACEABLE_WHILE_PENDING}
+    window_open = or_(table.confirmation_sent_at.is_(None), table.confirmation_sent_at <= earliest)
+    replacements["confirmation_sent_at"] = case(
+        (window_open & statement.excluded.confirmation_sent_at.is_not(None), statement.excluded.confirmation_sent_at),
+        else_=table.confirmation_sent_at)
+    return statement.on_conflict_do_update(index_elements=["campaign", "identity_key"], set_=replacements) \
+        .returning(table.id, table.reference, table.status, table.email_key, table.confirmation_sent_at)
+
+
+def _replace_consents(signature_id, answers, language, now):
+    db.session.execute(delete(Consent).where(Consent.signature_id == signature_id))
+    db.session.execute(insert(Consent), [
+        {"signature_id": signature_id, "purpose": answer.purpose, "choice": answer.choice,
+         "wording_version": answer.wording_version, "locale": language, "given_at": now} for answer in answers])
 
 
 def _accepts_news(definition, answers):
