@@ -67,11 +67,11 @@ def test_english_letters_are_complete():
             text = " ".join(visible_text(html).split())
             expected = {
                 "congress": ["We write to you to request your support", "it is the presence of justice."],
-                "xi": ["On September 24, 1982, the People’s Republic of China signed the 1951 Convention",
+                "xi": ["On September 24, 1982, the People’s Republic of China acceded to the 1951 Convention",
                        "thank you for your time and consideration."],
                 "unhcr": ["Imagine living in a country where...", "allowing individuals or groups to provide"],
                 "coalition": ["On behalf of 11 non-governmental organizations and coalitions",
-                              "according to the terms of the 2016 North Korea Human Rights Act",
+                              "according to the terms of the North Korea Sanctions and Policy Enhancement Act of 2016",
                               "In a statement on April 8, even Kim Jong Un himself",
                               "We would be pleased to discuss these matters further with your staff."],
             }[definition.slug]

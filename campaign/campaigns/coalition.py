@@ -9,6 +9,15 @@ nine; none is invented).
 Fixes to the seed text (obvious slips only):
 - "according to the terms the 2016 North Korea Human Rights Act" → "according to the terms of …".
 - "the U.S and its allies" → "the U.S. and its allies".
+
+Correction of fact (issue 15):
+- "the 2016 North Korea Human Rights Act" → "the North Korea Sanctions and Policy Enhancement Act of
+  2016". No U.S. law has the seed's name (South Korea's 북한인권법 of 2016 is another country's law).
+  The 2016 U.S. law that makes broad relief from sanctions depend on human-rights progress is
+  P.L. 114-122 of February 18, 2016 (H.R. 757, 130 Stat. 93; short title in its section 1): its
+  section 402 (22 U.S.C. 9252) ends the sanctions only once North Korea has also made progress on
+  releasing political prisoners, ending censorship and establishing an open society. Named in the
+  translations as 2016년 대북제재정책강화법, 《2016年朝鲜制裁与政策强化法》, 《2016年北韓制裁與政策強化法》.
 """
 from datetime import date
 
@@ -82,8 +91,8 @@ def letter_facts(state):
         "years": format_decimal(70),
         # Kim Jong Un's statement of April 8, 2021.
         "statement_date": format_skeleton("MMMMd", date(2021, 4, 8), locale=get_locale()),
-        # Translators: A law named in the coalition letter, as the letter names it: translate literally, do not add a country.
-        "act_2016": pgettext("law", "the 2016 North Korea Human Rights Act"),
+        # Translators: A U.S. law (P.L. 114-122) named in the coalition letter. Use its established name in your language: Korean 2016년 대북제재정책강화법; Chinese 《2016年朝鲜制裁与政策强化法》 / 《2016年北韓制裁與政策強化法》.
+        "act_2016": pgettext("law", "the North Korea Sanctions and Policy Enhancement Act of 2016"),
         "coi_year": "2014",
         "kim": kim_jong_un(),
     }

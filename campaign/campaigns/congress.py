@@ -5,6 +5,13 @@ Fixes to the seed text (obvious slips only):
 - "H.R. 958  118th Congress" → "H.R.958 — 118th Congress" like the other bills.
 - "02/9/2023" → 02/09/2023 (dates are now data, rendered per locale).
 - "the ongoing suffering to the North Korea people" → "the ongoing suffering of the North Korean people".
+
+Correction of fact (issue 15):
+- H.R.958's sponsor "Steel, Michelle [Rep.-R-CA-39]" → district 45. In the 118th Congress (2023–2025,
+  when H.R.958 was introduced) Michelle Steel represented California's 45th district; before
+  redistricting (2021–2023) she represented the 48th. The 39th was never hers (it was Young Kim's seat
+  in the 117th Congress). Sources: congress.gov, H.R.958 (118th Congress), sponsor line "Rep. Steel,
+  Michelle [R-CA-45]"; Biographical Directory of the U.S. Congress, S001135.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -62,7 +69,7 @@ class Bill:
     def sponsor_line(self):
         sponsor = self.sponsor
         values = {"name": sponsor.name, "state": us_states()[sponsor.state].name(current_language()),
-                  "district": sponsor.district, "date": format_date(self.introduced, "long")}
+                  "district_number": sponsor.district, "date": format_date(self.introduced, "long")}
         return SPONSOR_LINES[(sponsor.chamber, sponsor.party)] % values
 
     @property
@@ -87,12 +94,12 @@ SPONSOR_LINES = {
     ("sen", "R"): lazy_pgettext("bill", "Sen. %(name)s, Republican of %(state)s; introduced %(date)s"),
     # Translators: As above, for a Democratic senator.
     ("sen", "D"): lazy_pgettext("bill", "Sen. %(name)s, Democrat of %(state)s; introduced %(date)s"),
-    # Translators: A representative who sponsored a bill. %(district)s is the number of the congressional district in %(state)s, %(date)s the date the bill was introduced.
+    # Translators: A representative who sponsored a bill. %(district_number)s is the number of the congressional district in %(state)s (e.g. 45), %(date)s the date the bill was introduced.
     ("rep", "R"): lazy_pgettext(
-        "bill", "Rep. %(name)s, Republican of %(state)s, district %(district)s; introduced %(date)s"),
+        "bill", "Rep. %(name)s, Republican of %(state)s, district %(district_number)s; introduced %(date)s"),
     # Translators: As above, for a Democratic representative.
     ("rep", "D"): lazy_pgettext(
-        "bill", "Rep. %(name)s, Democrat of %(state)s, district %(district)s; introduced %(date)s"),
+        "bill", "Rep. %(name)s, Democrat of %(state)s, district %(district_number)s; introduced %(date)s"),
 }
 
 COMMITTEES = {
@@ -109,7 +116,7 @@ SULLIVAN = Sponsor(lazy_pgettext("person", "Dan Sullivan"), "sen", "R", "AK")
 # Translators: Name of a member of Congress who sponsored bills in the letter (a Korean American; use her established name).
 YOUNG_KIM = Sponsor(lazy_pgettext("person", "Young Kim"), "rep", "R", "CA", 40)
 # Translators: Name of a member of Congress who sponsored a bill in the letter (a Korean American; use her established name).
-MICHELLE_STEEL = Sponsor(lazy_pgettext("person", "Michelle Steel"), "rep", "R", "CA", 39)
+MICHELLE_STEEL = Sponsor(lazy_pgettext("person", "Michelle Steel"), "rep", "R", "CA", 45)
 
 # Translators: Title of a U.S. bill (S.584 and H.R.3012). Use the name by which your language's press refers to it.
 REAUTHORIZATION_ACT = lazy_pgettext("bill title", "North Korean Human Rights Reauthorization Act of 2023")

@@ -6,6 +6,17 @@ Fixes to the seed text (obvious slips only):
   Council; the letter means the refugee agency, as its next sentence says.
 - "Kim Jong Un" / "Kim Jong-Un" are written one way (the placeholder %(leader)s).
 - "People's" with a straight apostrophe in two places → "People’s" like the rest of the letter.
+
+Corrections of fact (issue 15; the letter is delivered, so its facts must be right):
+- "the People’s Republic of China signed the 1951 Convention … and its 1967 Protocol. By signing this
+  agreement" → "acceded to … By acceding to these instruments". China never signed either treaty: the
+  Standing Committee of the 5th National People's Congress decided on 23 August 1982 that the PRC
+  加入 (accedes to) both (《全国人民代表大会常务委员会关于我国加入〈关于难民地位的公约〉和〈关于难民地位的
+  议定书〉的决定》, NPC Standing Committee Gazette 1982 no. 3), and the UN Treaty Collection (chapter V,
+  2 and 5) records China's accession ("a") on 24 September 1982. The Chinese letter says 加入, the
+  Korean 가입; translations/letter_facts.tsv keeps 签署/簽署 out of that paragraph.
+- The COI's name in the Chinese letter is the UN's full Chinese name, 联合国朝鲜民主主义人民共和国人权
+  调查委员会 (no English change).
 """
 from datetime import date
 
@@ -57,9 +68,9 @@ def letter_facts(state):
         "accession_date": format_date(date(1982, 9, 24), "long"),
         # Translators: The treaty's official name in your language (UN treaty collection).
         "convention": pgettext("treaty", "1951 Convention Relating to the Status of Refugees"),
-        # Translators: Follows "signed the 1951 Convention ... and its"; the official name of the 1967 Protocol.
+        # Translators: Follows "acceded to the 1951 Convention ... and its"; the official name of the 1967 Protocol.
         "protocol": pgettext("treaty", "1967 Protocol"),
-        # Translators: The UN body that reported in February 2014; its official name in your language.
+        # Translators: The UN body that reported in February 2014; its official name in your language (Chinese: the UN's own name, 联合国朝鲜民主主义人民共和国人权调查委员会, not a short form).
         "coi": pgettext("organisation", "UN Commission of Inquiry on Human Rights in the DPRK (COI)"),
         # Month and year in the locale's own order: "February 2014", "2014년 2월", "2014年2月".
         "coi_report_date": format_skeleton("yMMMM", date(2014, 2, 1), locale=get_locale()),
