@@ -257,3 +257,28 @@ def test_a_signer_who_says_nothing_is_delivered_with_their_name(site):
     with site.app_context():
         assert db.session.execute(select(Consent.choice).where(Consent.purpose == "name_delivery")).scalar_one() \
             == "named"
+
+
+def test_the_dashboard_says_how_many_chose_to_withhold_their_name(site):
+    from test_organisers import add_user, log_in
+
+    from campaign.models import ROLE_ADMIN
+
+    sign(site.test_client(), "congress", withhold_name="y")
+    sign(site.test_client(), "congress", first_name="Min", last_name="Kim")
+    add_user(site, "admin@example.org", role=ROLE_ADMIN)
+    client = site.test_client()
+    log_in(client, "admin@example.org")
+    page = client.get("/en/organisers/congress/").get_data(as_text=True)
+    assert "1 signer chose to be delivered without their name." in page
+
+
+def test_a_packet_lists_a_withheld_name_as_such_with_the_place(site, tmp_path):
+    from test_delivery import build, pdf_text
+
+    sign(site.test_client(), "unhcr", first_name="Hidden", last_name="Person", country="DE", withhold_name="y")
+    sign(site.test_client(), "unhcr", first_name="Named", last_name="Signer", email="named@example.org")
+    confirm_pending(site)
+    text = "".join(pdf_text(path) for path in build(site.test_cli_runner(), "unhcr", tmp_path).values())
+    assert "Hidden" not in text and "Person" not in text
+    assert "Name withheld" in text and "Germany" in text and "Named Signer" in text

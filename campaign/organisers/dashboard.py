@@ -10,6 +10,7 @@ from sqlalchemy import Date, cast, func, select
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from ..audit import audit
 from ..campaigns import definitions
 from ..extensions import db
 from ..i18n import current_language, language_name
@@ -20,7 +21,6 @@ from ..petitions.forms import ButtonForm
 from ..petitions.validation import LocalizedDateField
 from ..places import country_name, us_states
 from . import organisers
-from ..audit import audit
 from .auth import login_required, visible_campaigns
 
 CHART_DAYS = 30
@@ -131,8 +131,13 @@ def figures(definition):
     pending = db.session.execute(select(func.count()).select_from(rows_counted.model).where(
         rows_counted.model.campaign == definition.slug, rows_counted.pending)).scalar_one()
     congress = definition.slug == "congress"
+    withheld = 0
+    if rows_counted.model is Signature:
+        withheld = db.session.execute(select(func.count()).select_from(Signature).where(
+            Signature.campaign == definition.slug, rows_counted.condition, Signature.name_withheld)).scalar_one()
     return {
         "pending": pending,
+        "name_withheld": withheld,
         "days": days,
         "bars": chart_bars(days),
         "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(definition, "locale")],
