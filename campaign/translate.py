@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .config import PROJECT_ROOT, DefaultConfig
 from .i18n import babel_name
+from .letter_facts import letter_fact_problems
 
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -163,7 +164,8 @@ def init_command(tag, directory):
 @translate.command("check")
 @click.option("--directory", type=click.Path(file_okay=False, path_type=Path), default=translations_dir)
 def check_command(directory):
-    """Fail on a stale messages.pot, an untranslated or fuzzy entry, or a broken placeholder."""
+    """Fail on a stale messages.pot, an untranslated or fuzzy entry, a broken placeholder, or a
+    corrected fact of a letter said again (translations/letter_facts.tsv)."""
     problems = find_problems(directory, DefaultConfig.SHIPPED_LANGUAGES)
     for problem in problems:
         click.echo(problem, err=True)
@@ -186,6 +188,8 @@ def find_problems(directory, shipped_tags, source_root=PROJECT_ROOT):
             problems.append(f"{path}: missing; run `flask translate init {tag}`")
             continue
         problems.extend(catalog_problems(path, read_catalog(path, locale=babel_name(tag)), template))
+    # Facts corrected in the letters must not come back (translations/letter_facts.tsv).
+    problems.extend(letter_fact_problems(directory, shipped_tags))
     return problems
 
 
