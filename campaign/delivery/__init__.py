@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..audit import audit
+from ..audit import audit_command
 from .build import build, has_packets, now_to_the_second
 
 delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")
@@ -57,6 +57,6 @@ def build_command(campaign, out_dir, generated_at, workers):
     with current_app.test_request_context("/"):
         results = build(by_slug[campaign], out_dir, moment, progress, workers=workers or os.cpu_count() or 1)
         # Packets name people: the command line's exports are in the audit log like the dashboard's.
-        audit("export_packets", None, campaign, packets=len(results), directory=str(out_dir), via="command line")
+        audit_command("export_packets", campaign, packets=len(results), directory=str(out_dir))
         db.session.commit()
     click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")
