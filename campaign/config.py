@@ -41,7 +41,17 @@ class DefaultConfig:
     # "closed" refuses with the 429 page. Open by default: a lost signature costs more than a
     # few minutes without a rate limit, and the unique constraint still counts people once.
     RATELIMIT_FAIL = "open"
+    # A client is its IPv4 address or its IPv6 network of this prefix length: one home or
+    # phone gets a whole /64, so counting single IPv6 addresses would not limit anyone.
+    RATELIMIT_IPV6_PREFIX = 64
+    # Per client network and campaign; and per client network across all campaigns together.
     SIGN_RATE_LIMIT = "10 per minute;100 per day"
+    SIGN_RATE_LIMIT_ALL_CAMPAIGNS = "20 per minute;200 per day"
+    # Per campaign, all clients together: above it signers get a 503 ("press again in a moment")
+    # instead of the database taking every row a botnet sends. 1,000/s is the peak the site is
+    # built for (a viral night); 200,000 an hour (55/s for a whole hour) is twice the rate at which
+    # the UK Parliament's petitions site failed, and bounds a flood to 4.8 million rows a day.
+    SIGN_CEILING_PER_CAMPAIGN = "1000 per second;200000 per hour"
     # Organiser sign-in (organisers/auth.py): per client address on the POST; failed attempts per
     # account and client network, after which that network is refused; and failed attempts per
     # account from everywhere, after which the account is slowed (LOGIN_SLOWED_ATTEMPTS, others
@@ -119,6 +129,7 @@ def from_environment():
     """Settings read from the environment; only those present override the defaults."""
     settings = {}
     for name in ("CAMPAIGN_ENV", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "RATELIMIT_FAIL", "SIGN_RATE_LIMIT",
+                 "SIGN_RATE_LIMIT_ALL_CAMPAIGNS", "SIGN_CEILING_PER_CAMPAIGN",
                  "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
                  "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS",
                  "COALITION_DONATION_URL", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
@@ -130,6 +141,7 @@ def from_environment():
     if "DATABASE_URL" in os.environ:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     for name in ("PROXY_FIX", "HSTS_SECONDS", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "MAIL_PORT",
+                 "RATELIMIT_IPV6_PREFIX",
                  "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_SECONDS", "OUTBOX_LEASE_SECONDS",
                  "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
                  "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",

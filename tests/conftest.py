@@ -75,7 +75,8 @@ def make_app(migrated_database):
 
     def build(**settings):
         config = {"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True,
-                  "SIGN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_STORAGE_URI,
+                  "SIGN_RATE_LIMIT": "1000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000 per minute",
+                  "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_STORAGE_URI,
                   **settings}
         app = create_app(config)
         with app.app_context():

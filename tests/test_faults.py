@@ -63,7 +63,8 @@ def start_server(database, tmp_path):
     def start(**env):
         log = open(tmp_path / f"gunicorn-{len(servers)}.log", "w")
         settings = {"DATABASE_URL": database.url, "SECRET_KEY": "fault-test-" + "k" * 40, "PROXY_FIX": "1",
-                    "SIGN_RATE_LIMIT": "100000 per minute", **env}
+                    "SIGN_RATE_LIMIT": "100000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "100000 per minute",
+                    **env}
         server = Gunicorn(free_port(), settings, workers=2, threads=4, log=log).start()
         server.log_path = tmp_path / f"gunicorn-{len(servers)}.log"
         servers.append((server, log))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from ..extensions import csrf, limiter
 from ..i18n import take_language_from_url
 from ..sharing import add_sharing_routes
+from .ceiling import seconds_until_room
 from .confirmation import confirmation_required
 from .counting import campaign_state
 from .email_pages import add_email_routes
@@ -16,6 +17,10 @@ from .signing import record_signature
 
 def sign_rate_limit():
     return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def sign_rate_limit_all_campaigns():
+    return current_app.config["SIGN_RATE_LIMIT_ALL_CAMPAIGNS"]
 
 
 def private(body, status=200):
@@ -55,6 +60,7 @@ def make_petition_blueprint(definition):
     @blueprint.post("/")
     @csrf.exempt
     @limiter.limit(sign_rate_limit, scope=f"sign:{definition.slug}")
+    @limiter.shared_limit(sign_rate_limit_all_campaigns, scope="sign:all-campaigns")
     def submit():
         state = campaign_state(definition, with_count=False)
         # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
@@ -65,6 +71,15 @@ def make_petition_blueprint(definition):
         if not form.validate_on_submit():
             return render_sign_page(form, campaign_state(definition), status=400)
         if not form.is_bot:
+            wait = seconds_until_room(definition.slug)
+            if wait is not None:
+                # Too many signers at once for this campaign (a flood): nothing is written.
+                # Translators: Shown above the sign form (HTTP 503) when a petition receives more signatures per second than the site accepts; what the signer typed is still in the form.
+                notice = _("So many people are signing this petition right now that we could not record your "
+                           "signature. Nothing was saved: please wait a moment and press the button again.")
+                response = render_sign_page(form, campaign_state(definition), status=503, notice=notice)
+                response.headers["Retry-After"] = str(wait)
+                return response
             (definition.record or record_signature)(definition, form, g.lang)
         # A repeat or a bot gets exactly the answer a first signature gets.
         return redirect(url_for(".thanks"), code=303)

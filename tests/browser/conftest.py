@@ -68,6 +68,7 @@ def live_server(tmp_path_factory):
         "SECRET_KEY": secrets.token_hex(32),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SIGN_RATE_LIMIT": "10000 per minute",
+        "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "10000 per minute",
     })
     with app.app_context():
         upgrade()
