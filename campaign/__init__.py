@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import i18n, log_redaction
 from .config import DefaultConfig, check_production, engine_options, from_environment
 from .extensions import babel, configure_limiter, csrf, db, migrate
 
@@ -15,6 +15,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(config=None):
+    # Before anything logs: no email address reaches a log line (SMTP replies quote them).
+    log_redaction.install()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(DefaultConfig)
     app.config.update(from_environment())
