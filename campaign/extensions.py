@@ -48,7 +48,8 @@ limiter = Limiter(key_func=client_network)
 
 # Limits read from the configuration; a typo stops start-up instead of every signature.
 LIMIT_SETTINGS = ("SIGN_RATE_LIMIT", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS", "SIGN_CEILING_PER_CAMPAIGN",
-                  "LOGIN_RATE_LIMIT", "LOGIN_LOCKOUT", "CONFIRM_RESEND_RATE_LIMIT")
+                  "LOGIN_RATE_LIMIT", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS",
+                  "CONFIRM_RESEND_RATE_LIMIT")
 
 
 def check_limit_settings(config):

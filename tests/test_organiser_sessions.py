@@ -7,6 +7,7 @@ The attack these tests replay: someone copies an organiser's session cookie (a s
 browser extension, a backup) and uses it after the organiser signed out. Before server-side
 sessions the copy opened the dashboard and the CSV of signers' emails for 31 days."""
 import hashlib
+import secrets
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -211,7 +212,9 @@ def test_production_cookie_is_host_prefixed_secure_and_host_only(monkeypatch, mi
     from conftest import _normalise
 
     monkeypatch.setenv("CAMPAIGN_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("HSTS_SECONDS", "31536000")
+    monkeypatch.setenv("MAIL_USE_TLS", "1")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SITE_URL", "https://petitions.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True})

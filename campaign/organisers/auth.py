@@ -12,7 +12,6 @@ An address without an account is counted the same way, and every refusal (unknow
 password, disabled account, locked network) gets the same page, status and argon2 work.
 """
 import hashlib
-import ipaddress
 import math
 import re
 import time
@@ -27,9 +26,9 @@ from limits import parse
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 
-from ..accounts import PASSWORD_MAX_LENGTH, find_user, hasher, normalise_email, verify_password
 from ..audit import audit
-from ..extensions import db, limiter
+from ..accounts import PASSWORD_MAX_LENGTH, find_user, hasher, normalise_email, verify_password
+from ..extensions import client_network, db, limiter
 from ..models import ROLE_ADMIN, CampaignOrganiser
 from . import organisers, sessions
 
@@ -66,22 +65,6 @@ def _limit(name):
 
 def login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def client_network():
-    """The client as failed sign-ins count it: its IPv4 address, or its IPv6 network (a /64 by
-    default: one home or phone holds all of it)."""
-    address = request.remote_addr or ""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6 and parsed.ipv4_mapped is not None:
-        return str(parsed.ipv4_mapped)
-    if parsed.version == 6:
-        prefix = current_app.config.get("RATELIMIT_IPV6_PREFIX", 64)
-        return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
-    return str(parsed)
 
 
 def _seconds_until_free(limit, *keys):
