@@ -1,14 +1,21 @@
 """The letter as it is printed in a packet: the page's own letter template, rendered in a language
 and reduced to plain blocks (paragraphs, headings, list items), so the packet delivers exactly
-the text the signers read and translators edit it in one place."""
+the text the signers read and translators edit it in one place.
+
+letter_version() fingerprints that text per language: each signature records the version its
+signer read, and packets print the versions they deliver, so a later change of wording never
+silently becomes what earlier signers agreed to.
+"""
+import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from flask import render_template
+from flask import current_app, render_template
 
 from ..mail.compose import in_language
 from ..petitions.counting import campaign_state
 
+VERSION_LENGTH = 12  # hex characters of the SHA-256 kept: short enough to print, long enough to differ
 BLOCK_TAGS = {"p", "h2", "h3", "li", "dt", "dd", "footer", "address", "blockquote"}
 
 
@@ -87,3 +94,16 @@ def letter_blocks(definition, language, **fact_overrides):
         parser.close()
         parser._flush()
         return parser.blocks
+
+
+def letter_version(definition, language):
+    """The version of the campaign's letter in `language`: the first VERSION_LENGTH hex characters
+    of the SHA-256 of its blocks, as a signer reads them on the sign page. The text changes only
+    with a deploy (templates and catalogs), so it is computed once per app, campaign and language.
+    Needs a request context the first time."""
+    cache = current_app.extensions.setdefault("letter_versions", {})
+    key = (definition.slug, language)
+    if key not in cache:
+        text = "\n".join(f"{block.kind}\t{block.text}" for block in letter_blocks(definition, language))
+        cache[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+    return cache[key]

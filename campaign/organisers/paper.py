@@ -20,7 +20,9 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
+from ..audit import audit
 from ..congress_data import candidate_districts, zip_data_loaded
+from ..delivery.letter import letter_version
 from ..districts import NotADistrict, UnknownDistrict, parse_district
 from ..extensions import db
 from ..i18n import languages, native_name
@@ -33,7 +35,6 @@ from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Requir
                                     strip_text)
 from ..places import country_choices, country_codes, us_states
 from . import organisers
-from ..audit import audit
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
@@ -203,10 +204,12 @@ def store_batch(definition, form, parsed, user):
     db.session.add(batch)
     db.session.flush()
     added = 0
+    # The paper forms carry the letter in the batch's language: its version is what they signed.
+    version = letter_version(definition, form.language.data)
     for row in parsed.rows:
         statement = (insert_for_dialect(Signature).values(
             campaign=definition.slug, locale=form.language.data, source="paper", paper_batch_id=batch.id,
-            created_at=now, status=SIGNATURE_COUNTED, **row)
+            created_at=now, status=SIGNATURE_COUNTED, letter_version=version, **row)
             .on_conflict_do_nothing(index_elements=["campaign", "identity_key"]).returning(Signature.id))
         if db.session.execute(statement).scalar() is not None:
             increment_count(definition.slug)
