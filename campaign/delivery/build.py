@@ -1,12 +1,20 @@
-"""Building a campaign's packets: `flask delivery build <campaign>` and the dashboard's downloads."""
+"""Building a campaign's packets: `flask delivery build <campaign>` and the dashboard's downloads.
+
+A packet is written in its recipient's language (the campaign's first delivered language; xi
+adds Chinese itself), whoever builds it: the command line, or an organiser on a Korean page.
+Only recipients with signers get a packet.
+"""
 import importlib
 import multiprocessing
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..extensions import db
+from ..i18n import languages
+from ..mail.compose import in_language
 from .fonts import CharacterSets, FontSet
-from .packet import packet_texts, render
+from .letter import letter_version
+from .packet import CampaignPackets, VersionNote, packet_texts, render
 from .signers import listed
 
 # Campaigns with packets, and the module of this package that describes them.
@@ -17,13 +25,33 @@ def has_packets(slug):
     return slug in PACKET_MODULES
 
 
+def in_delivered_language(definition):
+    """Render in the language the recipient reads, whatever the page's (a context manager)."""
+    return in_language(definition.delivered_languages[0])
+
+
 def packets_for(definition, generated_at):
-    """The campaign's packets (descriptions; nothing drawn yet). Needs a request context."""
+    """The campaign's packets as CampaignPackets (descriptions; nothing drawn yet): one for each
+    recipient with signers, and the summary. Needs a request context."""
     module = importlib.import_module(f".{PACKET_MODULES[definition.slug]}", __package__)
-    return module.packets(definition, generated_at)
+    with in_delivered_language(definition):
+        described = module.packets(definition, generated_at)
+    kept = tuple(packet for packet in described if packet.summary or packet.count > 0)
+    summary = next((packet for packet in kept if packet.summary), None)
+    total = summary.count if summary else sum(packet.count for packet in kept)
+    return CampaignPackets(packets=kept, total=total, skipped=len(described) - len(kept))
 
 
-def _characters(packets, slug, signer_conditions=()):
+def _version_note(definition, packets):
+    """The VersionNote of a build's packets (None if none lists signers): the letter's current
+    version in every language, computed before any worker process is forked."""
+    if not any(packet.signers for packet in packets):
+        return None
+    return VersionNote(languages=tuple(definition.delivered_languages),
+                       current={tag: letter_version(definition, tag) for tag in languages()})
+
+
+def _characters(packets, slug, note=None, signer_conditions=()):
     """Every character the packets will draw, by face: their texts, and one pass over the signers."""
     characters = CharacterSets()
     for packet in packets:
@@ -34,10 +62,15 @@ def _characters(packets, slug, signer_conditions=()):
     row_makers = {packet.signers.row for packet in packets if packet.signers}
     if not row_makers:
         return characters
+    versions = set()  # (letter version, language signed in): for the note after the signers
     for row in listed(slug, *signer_conditions):
         for make_row in row_makers:
             for text, language in make_row(row):
                 characters.add_written(text, language)
+        versions.add((row.letter_version, row.locale))
+    if note:
+        for text, face in note.specimen(versions):
+            characters.add(text, face)
     return characters
 
 
@@ -45,10 +78,10 @@ def now_to_the_second():
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _write(packet, fonts, generated_at, slug, directory):
+def _write(packet, fonts, generated_at, slug, note, directory):
     path = Path(directory) / packet.filename
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render(packet, fonts, generated_at, slug))
+    path.write_bytes(render(packet, fonts, generated_at, slug, note))
     return path
 
 
@@ -58,8 +91,8 @@ _job = None
 
 
 def _write_numbered(index):
-    packets, fonts, generated_at, slug, directory = _job
-    return _write(packets[index], fonts, generated_at, slug, directory)
+    packets, fonts, generated_at, slug, note, directory = _job
+    return _write(packets[index], fonts, generated_at, slug, note, directory)
 
 
 def build(definition, directory, generated_at=None, progress=lambda packets: packets, workers=1):
@@ -69,17 +102,24 @@ def build(definition, directory, generated_at=None, progress=lambda packets: pac
     > 1 (the command line; never inside a web request) packets are drawn by that many forked
     processes: a packet per member of Congress keeps both cores busy. The files are the same.
     """
-    global _job
     generated_at = generated_at or now_to_the_second()
-    packets = packets_for(definition, generated_at)
+    with in_delivered_language(definition):  # forked workers inherit it
+        return _build(definition, directory, generated_at, progress, workers)
+
+
+def _build(definition, directory, generated_at, progress, workers):
+    global _job
+    packets = packets_for(definition, generated_at).packets
     slug = definition.slug
-    with FontSet(_characters(packets, slug)) as fonts:
+    note = _version_note(definition, packets)
+    with FontSet(_characters(packets, slug, note)) as fonts:
         if workers <= 1 or len(packets) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return [(packet, _write(packet, fonts, generated_at, slug, directory)) for packet in progress(packets)]
+            return [(packet, _write(packet, fonts, generated_at, slug, note, directory))
+                    for packet in progress(packets)]
         # The children open their own database connections: none may be shared across a fork.
         db.session.remove()
         db.engine.dispose()
-        _job = (packets, fonts, generated_at, slug, directory)
+        _job = (packets, fonts, generated_at, slug, note, directory)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 paths = pool.imap(_write_numbered, range(len(packets)), chunksize=4)
@@ -91,9 +131,11 @@ def build(definition, directory, generated_at=None, progress=lambda packets: pac
 def build_one(definition, filename, generated_at=None):
     """(packet, PDF bytes) of the packet named `filename`, or None if the campaign has no such packet."""
     generated_at = generated_at or now_to_the_second()
-    packet = next((p for p in packets_for(definition, generated_at) if p.filename == filename), None)
-    if packet is None:
-        return None
-    conditions = packet.signers.conditions if packet.signers else ()
-    with FontSet(_characters([packet], definition.slug, conditions)) as fonts:
-        return packet, render(packet, fonts, generated_at, definition.slug)
+    with in_delivered_language(definition):
+        packet = next((p for p in packets_for(definition, generated_at).packets if p.filename == filename), None)
+        if packet is None:
+            return None
+        conditions = packet.signers.conditions if packet.signers else ()
+        note = _version_note(definition, [packet])
+        with FontSet(_characters([packet], definition.slug, note, conditions)) as fonts:
+            return packet, render(packet, fonts, generated_at, definition.slug, note)

@@ -1,11 +1,14 @@
-"""The packet of `coalition`: one PDF for the President of the United States, in English: the
-letter and the organisations that signed it (the founding signatories named in the seed, then
-those an organiser approved), with their English name and country. Contacts are never printed."""
+"""The packet of `coalition`: one PDF for the President of the United States, in English (whatever
+the organiser's page language): the letter and the organisations that signed it (the founding
+signatories named in the seed, then those an organiser approved), with their English name and
+country. Contacts are never printed."""
+from flask_babel import format_decimal, ngettext, pgettext
+
+from ..i18n import current_language
 from ..petitions.organisations import signatories
 from ..places import country_name
 from .letter import letter_blocks
-from .packet import Packet, Section
-
+from .packet import Packet, Section, footer, language_face
 
 
 def _line(number, signatory):
@@ -15,20 +18,25 @@ def _line(number, signatory):
     if signatory.name_en and signatory.name_en != signatory.name:
         line += f" ({signatory.name_en})"
     if signatory.country:
-        line += f", {country_name(signatory.country, 'en')}"
+        line += f", {country_name(signatory.country, current_language())}"
     return line
 
 
 def packets(definition, generated_at):
+    face = language_face(current_language())
     listed = signatories(definition)
-    when = generated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines = tuple(_line(number, signatory) for number, signatory in enumerate(listed, start=1))
-    noun = "organization" if len(listed) == 1 else "organizations"
     return [Packet(
-        filename="coalition.pdf", title="The President of the United States", count=len(listed),
-        title_lines=(("To the President of the United States", "ko"), (str(definition.title), "ko"),
-                     (f"Signed by {len(listed)} {noun}.", "ko")),
-        sections=(Section(blocks=tuple(letter_blocks(definition, "en"))),
-                  Section(heading="Signatory organizations", paragraphs=lines)),
-        footer=(("ko", f"Generated {when} · Page {{page}} of {{pages}}"),),
+        # Translators: The recipient of the organisations' letter's delivery packet, as the organisers' packets page lists it.
+        filename="coalition.pdf", title=pgettext("packet", "The President of the United States"), count=len(listed),
+        # Translators: Title of the delivery packet of the organisations' letter.
+        title_lines=((pgettext("packet", "To the President of the United States"), face),
+                     (str(definition.title), face),
+                     # Translators: Delivery packet of the organisations' letter, under its title. %(count)s is a number.
+                     (ngettext("Signed by %(count)s organization.", "Signed by %(count)s organizations.", len(listed),
+                               count=format_decimal(len(listed))), face)),
+        sections=(Section(face=face, blocks=tuple(letter_blocks(definition, current_language()))),
+                  # Translators: Delivery packet of the organisations' letter: heading of the list of organisations that signed it.
+                  Section(face=face, heading=pgettext("packet", "Signatory organizations"), paragraphs=lines)),
+        footer=footer(generated_at),
     )]

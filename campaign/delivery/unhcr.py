@@ -1,15 +1,20 @@
 """The packet of `unhcr`: one PDF for the UN High Commissioner for Refugees, in English (the
-petition's only delivered language): the petition, the total, the count per country and the
-signers (name and country; the form asks for nothing more)."""
+petition's only delivered language, whatever the organiser's page language): the petition, the
+total, the count per country and the signers (name and country; the form asks for nothing more)."""
+from flask_babel import format_decimal, ngettext, pgettext
+
+from ..i18n import current_language
 from ..models import Signature
 from ..places import country_name
 from .document import Column
 from .letter import letter_blocks
-from .packet import Packet, Section, SignerList
+from .packet import Packet, Section, SignerList, footer, language_face
 from .signers import display_name, totals_by
 
+
 def country(code):
-    return country_name(code, "en") if code else "Not given"
+    """The country's name in the packet's language, or "Not given"."""
+    return country_name(code, current_language()) if code else pgettext("dashboard", "Not given")
 
 
 def signer_row(row):
@@ -17,21 +22,34 @@ def signer_row(row):
 
 
 def packets(definition, generated_at):
+    face = language_face(current_language())
     by_country = totals_by("unhcr", Signature.country)
     total = sum(by_country.values())
     countries = sorted(by_country.items(), key=lambda pair: (-pair[1], country(pair[0])))
-    when = generated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-    people = "person" if total == 1 else "people"
+    # Translators: Delivery packet to the UNHCR, under its title. %(count)s is a number.
+    signed = ngettext("%(count)s person signed this petition.", "%(count)s people signed this petition.", total,
+                      count=format_decimal(total))
+    # Translators: Delivery packet to the UNHCR, under its title. %(count)s is a number of countries.
+    places = ngettext("Signatures came from %(count)s country or territory.",
+                      "Signatures came from %(count)s countries and territories.", len(countries),
+                      count=format_decimal(len(countries)))
+    # Translators: Delivery packet: column heading of the list of signers: the signer's name.
+    name_column = pgettext("packet", "Name")
+    country_column = pgettext("packet", "Country")
     return [Packet(
-        filename="unhcr.pdf", title="UN High Commissioner for Refugees", count=total,
-        title_lines=(("To the United Nations High Commissioner for Refugees", "ko"), (str(definition.title), "ko"),
-                     (f"{total:,} {people} in {len(countries)} countries and territories signed this petition.",
-                      "ko")),
-        sections=(Section(blocks=tuple(letter_blocks(definition, "en"))),
-                  Section(heading="Signatures by country", columns=(Column("Country", 120),
-                                                                     Column("Signatures", 40, align="R")),
-                          rows=tuple((country(code), f"{number:,}") for code, number in countries))),
-        signers=SignerList(heading=f"Signers ({total:,})", columns=(Column("Name", 90), Column("Country", 80)),
-                           conditions=(), row=signer_row),
-        footer=(("ko", f"Generated {when} from the signatures counted by then · Page {{page}} of {{pages}}"),),
+        # Translators: The recipient of the UNHCR petition's delivery packet, as the organisers' packets page lists it.
+        filename="unhcr.pdf", title=pgettext("packet", "UN High Commissioner for Refugees"), count=total,
+        # Translators: Title of the delivery packet of the UNHCR petition.
+        title_lines=((pgettext("packet", "To the United Nations High Commissioner for Refugees"), face),
+                     (str(definition.title), face), (signed, face), (places, face)),
+        sections=(Section(face=face, blocks=tuple(letter_blocks(definition, current_language()))),
+                  Section(face=face, heading=pgettext("packet", "Signatures by country"),
+                          columns=(Column(country_column, 120),
+                                   Column(pgettext("dashboard column", "Signatures"), 40, align="R")),
+                          rows=tuple((country(code), format_decimal(number)) for code, number in countries))),
+        signers=SignerList(heading=ngettext("Signer (%(count)s)", "Signers (%(count)s)", total,
+                                            count=format_decimal(total)),
+                           columns=(Column(name_column, 90), Column(country_column, 80)), conditions=(),
+                           row=signer_row, face=face),
+        footer=footer(generated_at),
     )]
