@@ -12,8 +12,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Response, abort, g, render_template, send_file, stream_with_context
+from flask import Response, abort, g, render_template, request, send_file, stream_with_context
 
+from ..audit import audit
 from ..delivery.build import build, build_one, has_packets, now_to_the_second, packets_for
 from ..delivery.signers import counted_batches
 from ..extensions import db
@@ -21,7 +22,6 @@ from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, Signature
 from ..petitions.forms import ButtonForm
 from . import organisers
-from ..audit import audit
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
@@ -95,12 +95,28 @@ def _with_packets(definition):
     return has_packets(definition.slug)
 
 
+FILTER_LENGTH = 100
+
+
+def _matches(packet, words):
+    """Every word of the filter is in the packet's recipient or file name (case-insensitive)."""
+    haystack = f"{packet.title} {packet.filename}".casefold()
+    return all(word in haystack for word in words)
+
+
 @organisers.get("/<campaign>/packets/")
 @login_required
 def packets(campaign):
+    """The packets, the campaign's total first and the recipients by count, filtered by `q`."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
-    return render_template("organisers/packets.html", petition=definition,
-                           packets=packets_for(definition, now_to_the_second()), logout_form=ButtonForm())
+    described = packets_for(definition, now_to_the_second())
+    query = " ".join(request.args.get("q", "").split())[:FILTER_LENGTH]
+    recipients = sorted((packet for packet in described.packets if not packet.summary),
+                        key=lambda packet: (-packet.count, packet.title.casefold(), packet.filename))
+    shown = [packet for packet in recipients if _matches(packet, query.casefold().split())]
+    return render_template("organisers/packets.html", petition=definition, described=described,
+                           summary=next((packet for packet in described.packets if packet.summary), None),
+                           recipients=recipients, shown=shown, query=query, logout_form=ButtonForm())
 
 
 @organisers.get("/<campaign>/packets/<path:filename>")
