@@ -98,3 +98,12 @@ def test_xi_packets_print_the_versions_in_both_languages(app, runner, tmp_path, 
     with app.test_request_context("/"), force_locale("zh_Hans"):
         heading = pgettext("packet", "Letter text versions")
     assert heading != "Letter text versions" and squeezed(heading) in flat
+
+
+def test_the_csv_export_tells_each_signatures_version(app, client, admin):  # noqa: F811
+    from test_exports import download
+
+    sign_unhcr(app, client)
+    exported = {row["first_name"]: row["letter_version"] for row in download(app, "admin@example.org", "unhcr")}
+    assert exported == {"Ann": current_version(app, "unhcr", "en"), "Bob": current_version(app, "unhcr", "en"),
+                        "Chul": current_version(app, "unhcr", "ko")}

@@ -1,10 +1,10 @@
 """What organisers take away: a CSV of signatures and the delivery packets (campaign/delivery/).
 
 The CSV holds only what the organiser's role and each signer's consent allow: every organiser of
-the campaign gets what the packets show plus when, how and in which language people signed; an
-email address only of a signer whose newest answer accepts news about the petition; street
-address and ZIP code only for admins (they are kept to identify constituents, not to be
-handed around). Every export is written to the audit log before it is sent.
+the campaign gets what the packets show plus when, how, in which language and under which
+version of the letter text people signed; an email address only of a signer whose newest answer
+accepts news about the petition; street address and ZIP code only for admins (they are kept to
+identify constituents, not to be handed around). Every export is written to the audit log before it is sent.
 """
 import csv
 import io
@@ -35,16 +35,16 @@ def spreadsheet_safe(value):
 
 
 def csv_columns(user):
-    columns = ["signature", "signed_at_utc", "source", "language", "first_name", "last_name", "city", "region",
-               "district", "country", "email"]
+    columns = ["signature", "signed_at_utc", "source", "language", "letter_version", "first_name", "last_name", "city",
+               "region", "district", "country", "email"]
     if user.role == ROLE_ADMIN:
         columns += ["street_address", "postal_code"]
     return columns
 
 
-CSV_SOURCE = (Signature.id, Signature.created_at, Signature.source, Signature.locale, Signature.first_name,
-              Signature.last_name, Signature.city, Signature.region, Signature.district, Signature.country,
-              Signature.email, Signature.street_address, Signature.postal_code)
+CSV_SOURCE = (Signature.id, Signature.created_at, Signature.source, Signature.locale, Signature.letter_version,
+              Signature.first_name, Signature.last_name, Signature.city, Signature.region, Signature.district,
+              Signature.country, Signature.email, Signature.street_address, Signature.postal_code)
 
 
 def _csv_rows(definition, columns):
@@ -55,8 +55,9 @@ def _csv_rows(definition, columns):
             contactable = rule is not None and rule.accepts(choices.get(row.id))
             values = {
                 "signature": row.id, "signed_at_utc": row.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "source": row.source, "language": row.locale, "first_name": row.first_name,
-                "last_name": row.last_name, "city": row.city, "region": row.region, "district": row.district,
+                "source": row.source, "language": row.locale, "letter_version": row.letter_version,
+                "first_name": row.first_name, "last_name": row.last_name, "city": row.city, "region": row.region,
+                "district": row.district,
                 "country": row.country, "email": row.email if contactable else None,
                 "street_address": row.street_address, "postal_code": row.postal_code,
             }
