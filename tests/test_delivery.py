@@ -118,11 +118,12 @@ def xi_signers(app, client):
 
 def test_xi_packets_one_per_mission_with_the_chinese_letter(app, runner, tmp_path, xi_signers):
     files = build(runner, "xi", tmp_path)
-    assert set(files) == {"JP-embassy-minato-ku.pdf", "KR-embassy-seoul.pdf", "FR-embassy-paris.pdf",
-                          "DE-consulate-general-dusseldorf.pdf", "no-mission-on-file.pdf"}
-    japan = squeezed(pdf_text(files["JP-embassy-minato-ku.pdf"]))
+    # Germany's signers go to the embassy in Berlin (test_xi_missions.py: routing and names).
+    assert set(files) == {"JP-embassy-tokyo.pdf", "KR-embassy-seoul.pdf", "FR-embassy-paris.pdf",
+                          "DE-embassy-berlin.pdf", "no-mission-on-file.pdf"}
+    japan = squeezed(pdf_text(files["JP-embassy-tokyo.pdf"]))
     assert "EmbassyofthePeople’sRepublicofChinainJapan" in japan
-    assert "中华人民共和国驻日本大使馆" in japan
+    assert "中华人民共和国驻日本国大使馆" in japan  # as the embassy names itself
     assert "尊敬的习近平主席" in japan and "DearMr.President" in japan  # the letter in both languages
     assert "HarutoSato" in japan and "민서" not in japan
     # Monaco's signers go to the embassy in Paris, which serves Monaco.

@@ -1,10 +1,16 @@
 """Packets of `xi`: one per PRC embassy or consulate that has signers to receive, in English and
 Chinese (the letter is delivered in both: definition.delivered_languages).
 
-Signers are grouped by country. A country goes to the PRC embassy that serves it
-(campaign/data/embassies/prc_missions.csv: the Paris embassy also serves Monaco), else to a
-consulate in it when no embassy is on file (Germany), else into `no-mission-on-file.pdf`, for
-organisers to decide. The labels come from the catalogs, drawn in English and in Chinese.
+Signers are grouped by country. A country goes to the one mission whose `serves` names it
+(campaign/data/embassies/prc_missions.csv): its own embassy, the embassy accredited to it (the
+Paris embassy also serves Monaco) or, for a territory, the embassy in its sovereign state or a
+consulate in the territory (Réunion). A country the PRC has no relations with goes into
+`no-mission-on-file.pdf`, for organisers to decide.
+
+Each mission is named as it names itself, from the data file (name_zh, name_en), never assembled
+from a country's name; the letter is addressed through it in Chinese letter order
+(中华人民共和国主席习近平阁下 / （经…转呈）). The labels come from the catalogs, drawn in English and
+in Chinese.
 """
 import csv
 from dataclasses import dataclass
@@ -29,25 +35,39 @@ LANGUAGES = ("en", CHINESE)
 
 @dataclass(frozen=True)
 class Mission:
-    mission: str  # Wikidata QID
-    type: str  # embassy, consulate general, consulate
+    wikidata: str  # QID, for rows that came from Wikidata
+    type: str  # embassy, consulate general, consulate, office (Palestine, Lithuania)
     host_country: str
-    serves: tuple
+    serves: tuple  # the countries and territories whose signers it receives
     city: str
     website: str
+    name_zh: str  # as the mission names itself
+    name_en: str
+    source: str  # what the names were checked against
 
 
 @lru_cache(maxsize=1)
 def missions():
     with MISSIONS_FILE.open(encoding="utf-8", newline="") as handle:
-        return tuple(Mission(row["mission"], row["type"], row["host_country"], tuple(row["serves"].split()),
-                             row["city"], row["website"]) for row in csv.DictReader(handle))
+        return tuple(Mission(row["wikidata"], row["type"], row["host_country"], tuple(row["serves"].split()),
+                             row["city"], row["website"], row["name_zh"], row["name_en"], row["source"])
+                     for row in csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def _mission_by_country():
+    by_country = {}
+    for mission in missions():
+        for country in mission.serves:
+            if country in by_country:  # two packets would each claim the same signers
+                raise ValueError(f"{MISSIONS_FILE.name}: {country} is served by two missions")
+            by_country[country] = mission
+    return by_country
 
 
 def mission_for(country):
     """The mission that receives the signers of `country` (ISO code), or None."""
-    embassy = next((m for m in missions() if m.type == "embassy" and country in m.serves), None)
-    return embassy or next((m for m in missions() if m.host_country == country), None)
+    return _mission_by_country().get(country)
 
 
 def signer_country(code, language):
@@ -56,13 +76,7 @@ def signer_country(code, language):
 
 
 def _mission_name(mission, language):
-    country = country_name(mission.host_country, language)
-    if mission.type == "embassy":
-        # Translators: Delivery packet of the Xi letter: the embassy it is handed in at. %(country)s is a country's name.
-        return pgettext("packet", "Embassy of the People’s Republic of China in %(country)s", country=country)
-    # Translators: Delivery packet of the Xi letter: a consulate it is handed in at. %(city)s is a city (in English); %(country)s a country.
-    return pgettext("packet", "Consulate of the People’s Republic of China in %(city)s, %(country)s",
-                    city=mission.city, country=country)
+    return mission.name_en if language == "en" else mission.name_zh
 
 
 def _in_both(make):
@@ -96,8 +110,6 @@ def packets(definition, generated_at):
     for country, number in by_country.items():
         mission = mission_for(country) if country else None
         groups.setdefault(mission, []).append((country, number))
-    letters = [Section(face="ko" if language == "en" else CHINESE, heading=native_name(language),
-                       blocks=tuple(letter_blocks(definition, language))) for language in LANGUAGES]
     packets = []
     for mission, countries in sorted(groups.items(), key=lambda item: _order(item[0])):
         countries.sort(key=lambda pair: (-pair[1], pair[0] or ""))
@@ -107,17 +119,26 @@ def packets(definition, generated_at):
             filename, recipient = "no-mission-on-file.pdf", _in_both(lambda language: _no_mission())
         else:
             filename = f"{mission.host_country}-{file_name_part(mission.type)}-{file_name_part(mission.city) or 'capital'}.pdf"
-            recipient = _in_both(lambda language: _mission_name(mission, language))
+            # Chinese first: the packet opens with the name the mission gives itself.
+            recipient = _in_both(lambda language: _mission_name(mission, language))[::-1]
         summary = _in_both(lambda language: _summary(count, total))
         packets.append(Packet(
-            filename=filename, title=recipient[0][0], count=count,
+            filename=filename, title=mission.name_en if mission else recipient[0][0], count=count,
             title_lines=(*recipient, *_in_both(lambda language: str(definition.title)), *summary),
-            sections=(_totals_section(countries), *letters),
+            sections=(_totals_section(countries), *_letters(definition, mission)),
             signers=SignerList(heading=_signers_heading(count), columns=_signer_columns(),
                                conditions=_country_condition(codes), row=signer_row),
             footer=_footer(generated_at),
         ))
     return packets
+
+
+def _letters(definition, mission):
+    """The letter in each delivered language, addressed through `mission` (None: the embassies in general)."""
+    return [Section(face="ko" if language == "en" else CHINESE, heading=native_name(language),
+                    blocks=tuple(letter_blocks(definition, language,
+                                               mission=_mission_name(mission, language) if mission else None)))
+            for language in LANGUAGES]
 
 
 def _no_mission():
