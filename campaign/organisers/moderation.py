@@ -3,6 +3,10 @@ appears anywhere (count, dashboard, packets, exports, emails), with a reason; un
 
 Both are conditional updates of the row's status, so two organisers clicking at once change the
 count once. Each is in the audit log with the organiser and the reason.
+
+Searches are sent by POST and answered with the page (paging a search posts again), so a name or
+an email address searched for never sits in a URL, a browser's history or a proxy's log; each
+search shown is in the audit log, an email address only as its key.
 """
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -12,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
+from ..audit import audit
 from ..extensions import db
 from ..models import SIGNATURE_COUNTED, SIGNATURE_HIDDEN, Signature, utcnow
 from ..petitions.counting import increment_count
@@ -19,30 +24,34 @@ from ..petitions.forms import ButtonForm
 from ..petitions.identity import email_key
 from ..petitions.validation import OneOf
 from . import organisers
-from ..audit import audit
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
 
 PAGE_SIZE = 50
+LAST_PAGE = 100_000  # beyond any list; a larger number is a typo (or an offset the database refuses)
+SEARCH_MAX = 100
 
 REASONS = [
     # Translators: Reason an organiser gives for hiding a signature: automated or advertising submissions.
     ("spam", lazy_pgettext("moderation reason", "Spam")),
-    # Translators: Reason for hiding a signature: an insulting or offensive name or text.
+    # Translators: Organisers' signatures page, a reason for hiding a signature: an insulting or offensive name or text.
     ("abuse", lazy_pgettext("moderation reason", "Abusive or offensive")),
-    # Translators: Reason for hiding a signature: the same person signed twice under slightly different details.
+    # Translators: Organisers' signatures page, a reason for hiding a signature: the same person signed twice under slightly different details.
     ("duplicate", lazy_pgettext("moderation reason", "The same person twice")),
-    # Translators: Reason for hiding a signature: a name that is obviously not a real person's (e.g. a celebrity's or a joke).
+    # Translators: Organisers' signatures page, a reason for hiding a signature: a name that is obviously not a real person's (e.g. a celebrity's or a joke).
     ("fake", lazy_pgettext("moderation reason", "Not a real name")),
-    # Translators: Reason for hiding a signature: the person asked to be taken off the petition.
+    # Translators: Organisers' signatures page, a reason for hiding a signature: the person asked to be taken off the petition.
     ("withdrawn", lazy_pgettext("moderation reason", "The signer asked to be removed")),
 ]
 
 
 class HideForm(FlaskForm):
+    # Translators: Field on the organisers' signatures page, when hiding a signature: why it is hidden.
     reason = SelectField(lazy_pgettext("form field", "Reason"), validate_choice=False,
                          choices=[SelectChoice(code, label) for code, label in REASONS],
+                         # Translators: Error on the organisers' signatures page when no reason was chosen.
                          validators=[OneOf(_l("Please choose a reason."))])
+    # Translators: Field on the organisers' signatures page, when hiding a signature: a short remark.
     note = StringField(lazy_pgettext("form field", "Note (optional)"), validators=[Length(max=150)],
                        render_kw={"maxlength": 150})
 
@@ -55,7 +64,6 @@ def reason_label(stored):
 
 
 def _search(query, text):
-    text = text.strip()[:100]
     if not text:
         return query
     like = f"%{text.lower()}%"
@@ -65,27 +73,57 @@ def _search(query, text):
                            func.lower(Signature.city).like(like), by_email))
 
 
-@organisers.get("/<campaign>/signatures/")
-@login_required
-def signatures(campaign):
-    definition = campaign_for_organiser(campaign, applies=signed_by_people)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    text = request.args.get("q", "")
-    showing_hidden = request.args.get("show") == "hidden"
+def _listing_values(values):
+    """(search text, page, showing hidden) from a form or a query string."""
+    text = (values.get("q") or "").strip()[:SEARCH_MAX]
+    page = min(max(1, values.get("page", 1, type=int) or 1), LAST_PAGE)
+    return text, page, values.get("show") == "hidden"
+
+
+def _audit_search(definition, text, page, showing_hidden, found):
+    # An address is logged as its key: the log can show who looked a person up, without holding the address.
+    searched = {"email_key": email_key(text)} if "@" in text else {"text": text}
+    audit("signature_search", g.organiser, definition.slug, page=page, hidden=showing_hidden, found=found, **searched)
+    db.session.commit()
+
+
+def _listing(definition, text, page, showing_hidden):
     status = SIGNATURE_HIDDEN if showing_hidden else SIGNATURE_COUNTED
     query = _search(select(Signature).where(Signature.campaign == definition.slug, Signature.status == status), text)
     rows = db.session.execute(query.order_by(Signature.id.desc()).offset((page - 1) * PAGE_SIZE)
                               .limit(PAGE_SIZE + 1)).scalars().all()
+    if text:
+        _audit_search(definition, text, page, showing_hidden, min(len(rows), PAGE_SIZE))
     return render_template("organisers/signatures.html", petition=definition, rows=rows[:PAGE_SIZE],
                            more=len(rows) > PAGE_SIZE, page=page, q=text, showing_hidden=showing_hidden,
-                           hide_form=HideForm(formdata=None), undo_form=ButtonForm(formdata=None),
-                           reason_label=reason_label, logout_form=ButtonForm())
+                           search_form=ButtonForm(formdata=None), hide_form=HideForm(formdata=None),
+                           undo_form=ButtonForm(formdata=None), reason_label=reason_label, logout_form=ButtonForm())
+
+
+@organisers.get("/<campaign>/signatures/")
+@login_required
+def signatures(campaign):
+    """The list, newest first (a `q` in the URL is ignored: searches are posted)."""
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    _text, page, showing_hidden = _listing_values(request.args)
+    return _listing(definition, "", page, showing_hidden)
+
+
+@organisers.post("/<campaign>/signatures/")
+@login_required
+def search_signatures(campaign):
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    return _listing(definition, *_listing_values(request.form))
 
 
 def _back(definition):
-    return redirect(url_for("organisers.signatures", campaign=definition.slug,
-                            **{key: value for key, value in request.args.items() if key in ("q", "page", "show")}),
-                    code=303)
+    """After hiding or undoing: the list the organiser was on. A search is shown again (its text came
+    in the form, and never goes into a URL); an unsearched list is a redirect."""
+    text, page, showing_hidden = _listing_values(request.form)
+    if text:
+        return _listing(definition, text, page, showing_hidden)
+    return redirect(url_for("organisers.signatures", campaign=definition.slug, page=page if page > 1 else None,
+                            show="hidden" if showing_hidden else None), code=303)
 
 
 @organisers.post("/<campaign>/signatures/<int:signature_id>/hide")
