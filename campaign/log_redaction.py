@@ -12,7 +12,7 @@ a filter on a handler misses handlers added later (gunicorn's, a test's).
 import logging
 import re
 
-REDACTED = "<email address>"
+REDACTED = "[email address]"
 
 # Anything shaped like local@domain.tld, including non-ASCII (IDN, SMTPUTF8) addresses and the
 # quoted forms servers echo back (<a@b.example>, "a@b.example").

@@ -5,9 +5,13 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-29 10:00:00
 
-Hand-checked. A new table only: sessions signed in before this revision end (their cookies
-carry no session id), and their organisers sign in again.
+Hand-checked. A new table: sessions signed in before this revision end (their cookies carry no
+session id), and their organisers sign in again. And a data step: email addresses that SMTP
+servers quoted into outbox.last_error before campaign/log_redaction.py existed are redacted the
+same way (its pattern is copied here: a migration does not change when the app's code does).
 """
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,6 +19,9 @@ revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
+
+EMAIL = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+\.[^\s<>()\[\]\"',;:@.]+")
+REDACTED = "[email address]"
 
 
 def upgrade():
@@ -28,6 +35,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id_hash')
     )
     op.create_index(op.f('ix_organiser_session_user_id'), 'organiser_session', ['user_id'], unique=False)
+    _redact_outbox_errors()
+
+
+def _redact_outbox_errors():
+    outbox = sa.table('outbox', sa.column('id', sa.BigInteger()), sa.column('last_error', sa.String()))
+    connection = op.get_bind()
+    quoted = connection.execute(sa.select(outbox.c.id, outbox.c.last_error)
+                                .where(outbox.c.last_error.like('%@%'))).all()
+    for row_id, error in quoted:
+        connection.execute(outbox.update().where(outbox.c.id == row_id).values(last_error=EMAIL.sub(REDACTED, error)))
 
 
 def downgrade():
