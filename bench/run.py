@@ -10,6 +10,7 @@ p50 and p99 (wrk), ratios to the reference, accepted signatures/s and lost signa
 import argparse
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -142,10 +143,12 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
     redis = Redis(free_port()).start()
-    common = {"CAMPAIGN_ENV": "production", "SECRET_KEY": "bench-" + "k" * 40, "RATELIMIT_STORAGE_URI": redis.url,
-              "SITE_URL": "https://petitions.example.org",
+    common = {"CAMPAIGN_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_STORAGE_URI": redis.url,
+              "SITE_URL": "https://petitions.example.org", "HSTS_SECONDS": "31536000",
+              "MAIL_ALLOW_PLAINTEXT": "true",  # no email is sent by the benchmark
               # Many signers behind one test client: the proxy count makes X-Forwarded-For the client.
-              "PROXY_FIX": "1", "SIGN_RATE_LIMIT": "1000 per minute", "SESSION_COOKIE_SECURE": "0"}
+              "PROXY_FIX": "1", "SIGN_RATE_LIMIT": "1000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000 per minute",
+              "SESSION_COOKIE_SECURE": "0"}
     rows = []
     postgres = None
     try:

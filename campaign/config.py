@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from .security import secret_key_weakness
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -94,6 +96,9 @@ class DefaultConfig:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False  # STARTTLS after connecting
     MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+    # Production refuses SMTP without TLS unless this says the clear text stays on a trusted
+    # path (a relay on the same machine, e.g. postfix on 127.0.0.1).
+    MAIL_ALLOW_PLAINTEXT = False
     MAIL_TIMEOUT = 20
     # An address, or "Name <address>"; without a name the coalition's name in the signer's language is used.
     MAIL_FROM = "petitions@localhost"
@@ -135,7 +140,7 @@ def from_environment():
                  "COALITION_DONATION_URL", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
         if name in os.environ:
             settings[name] = os.environ[name]
-    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_ALLOW_PLAINTEXT"):
         if name in os.environ:
             settings[name] = os.environ[name].strip().lower() in ("1", "true", "yes", "on")
     if "DATABASE_URL" in os.environ:
@@ -164,14 +169,25 @@ def check_production(config):
     """Refuse to serve the public with development settings."""
     if config["CAMPAIGN_ENV"] != "production":
         return
-    if config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
-        raise ProductionConfigError("set SECRET_KEY to a random value of at least 32 characters "
-                                    "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    weakness = secret_key_weakness(config["SECRET_KEY"])
+    if weakness or config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
+        raise ProductionConfigError(f"SECRET_KEY looks guessable ({weakness or 'the development key'}): set it to a "
+                                    "random value (python3 -c 'import secrets; print(secrets.token_hex(32))')")
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         raise ProductionConfigError("set RATELIMIT_STORAGE_URI to Redis (e.g. redis://127.0.0.1:6379/0) so "
                                     "limits hold across processes and machines")
     if not (config["SITE_URL"] or "").startswith("https://"):
         raise ProductionConfigError("set SITE_URL to the site's public https:// address: links in emails use it")
+    if config["HSTS_SECONDS"] < 86400:
+        raise ProductionConfigError("set HSTS_SECONDS to at least 86400 (a day; 31536000 once HTTPS works "
+                                    "everywhere): without it a network on the way can keep a visitor on http")
+    if not (config["MAIL_USE_TLS"] or config["MAIL_USE_SSL"] or config["MAIL_ALLOW_PLAINTEXT"]):
+        raise ProductionConfigError("set MAIL_USE_TLS=1 (STARTTLS, port 587) or MAIL_USE_SSL=1 (port 465): emails "
+                                    "and the SMTP password would cross the network in the clear; "
+                                    "MAIL_ALLOW_PLAINTEXT=true only for a relay on this machine")
+    if not config["SESSION_COOKIE_SECURE"]:
+        raise ProductionConfigError("SESSION_COOKIE_SECURE must be on in production (CAMPAIGN_ENV=production "
+                                    "in the environment turns it on): cookies are sent over https only")
 
 
 def engine_options(config):

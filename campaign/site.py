@@ -39,7 +39,8 @@ def remember_language(response):
     # Only on private pages: a Set-Cookie would keep proxies from caching the public ones.
     if lang and response.mimetype == "text/html" and response.status_code < 400 \
             and not response.cache_control.public and request.cookies.get(cookie) != lang:
-        response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])  # on in production
     return response
 
 

@@ -1,6 +1,7 @@
 """Hardening: headers on every response, production refuses unsafe settings, database outages
 answer a localized 503, and arbitrary input never causes a 500 or a stored row."""
 import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,7 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 PRODUCTION = {"CAMPAIGN_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
               "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+STRONG_KEY = secrets.token_hex(32)  # weak keys, HSTS, SMTP and cookies: tests/test_production_config.py
 
 
 @pytest.mark.parametrize("secret", ["dev-only-not-secret", "", "short"])
@@ -56,17 +58,19 @@ def test_production_refuses_a_default_or_weak_secret_key(secret):
 
 def test_production_refuses_per_process_rate_limits():
     with pytest.raises(ProductionConfigError, match="RATELIMIT_STORAGE_URI"):
-        create_app({**PRODUCTION, "SECRET_KEY": "x" * 64, "RATELIMIT_STORAGE_URI": "memory://"})
+        create_app({**PRODUCTION, "SECRET_KEY": STRONG_KEY, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def test_production_refuses_email_links_to_a_non_https_site():
     with pytest.raises(ProductionConfigError, match="SITE_URL"):
-        create_app({**PRODUCTION, "SECRET_KEY": "x" * 64, "SITE_URL": "http://127.0.0.1:5000"})
+        create_app({**PRODUCTION, "SECRET_KEY": STRONG_KEY, "SITE_URL": "http://127.0.0.1:5000"})
 
 
 def test_production_from_environment_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("CAMPAIGN_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("HSTS_SECONDS", "31536000")
+    monkeypatch.setenv("MAIL_USE_TLS", "1")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgres://user:pw@127.0.0.1:5432/campaign")
     monkeypatch.setenv("SITE_URL", "https://petitions.example.org")
