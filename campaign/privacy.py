@@ -16,6 +16,13 @@ organiser hid (moderation), which the count no longer includes. An organisation'
 (coalition letters) is removed the same way: an approved organisation stays on the letter without
 it, one never approved is deleted.
 
+**Finding the person.** By email address (its key, so the address need not be typed as it was
+signed); by signature reference, or the confirmation or unsubscribe link of their email, which
+carries it (`--reference`); by name + ZIP code (`--name FIRST LAST --zip ZIP`), for `congress`
+signers, whose email is kept only with consent to follow-up emails. One request may combine them;
+the report names every campaign touched, and an audit row records who asked, how the person was
+found and which campaigns were touched, never the address, name, ZIP or reference itself.
+
 The price of forgetting someone: the site can no longer recognise them, so if they sign
 again they count again. That is the right way round for a request to be forgotten.
 
@@ -25,6 +32,7 @@ address, ZIP code and identity key, keeping what a delivered packet shows (name,
 district, country); pending ones are deleted; the campaign's queued and sent emails are
 deleted. Sent and dead emails of every campaign are deleted after OUTBOX_RETENTION_DAYS.
 """
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -33,12 +41,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 
+from .audit import audit_command
 from .extensions import db
+from .mail.links import ExpiredLink, InvalidLink, find_signature, read_confirmation_token, read_unsubscribe_token
 from .models import (ORGANISATION_APPROVED, SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING,
                      SIGNATURES_NOT_IN_COUNT, CampaignSettings, Consent, Organisation, OutboxMessage, Signature,
                      utcnow)
 from .petitions.counting import deadline_passed
-from .petitions.identity import email_key
+from .petitions.identity import email_key, normalise
 
 
 @dataclass
@@ -54,17 +64,25 @@ class Erased:
 
 @dataclass
 class ErasureReport:
-    email_given: str
+    asked_by: list  # how the person was looked for: "email", "reference", "name+zip"
     signatures: list = field(default_factory=list)
     other_emails: int = 0
     # (campaign, organisation id, "deleted" or "contact removed") where the address was an
     # organisation's contact (coalition letters).
     organisations: list = field(default_factory=list)
+    # Campaigns of queued or sent emails deleted without a signature of theirs (other_emails).
+    email_campaigns: set = field(default_factory=set)
+
+    @property
+    def campaigns(self):
+        """Every campaign this erasure touched, sorted."""
+        return sorted({item.campaign for item in self.signatures} | {item[0] for item in self.organisations}
+                      | self.email_campaigns)
 
     def lines(self):
-        if not self.signatures and not self.other_emails and not self.organisations:
-            return ["no signature or email found for that address"]
         lines = []
+        if not self.signatures and not self.other_emails and not self.organisations:
+            lines.append("no signature or email found for that address, reference or name and ZIP code")
         for campaign, organisation_id, action in self.organisations:
             what = ("not approved: the organisation's signature was deleted" if action == "deleted"
                     else "the organisation stays a signatory; its contact person and email were removed")
@@ -80,6 +98,10 @@ class ErasureReport:
                              f"answer(s) and {item.emails} email(s); kept {kept}")
         if self.other_emails:
             lines.append(f"{self.other_emails} other queued or sent email(s) to that address deleted")
+        lines.append(f"campaigns touched: {', '.join(self.campaigns) or 'none'}")
+        if "name+zip" not in self.asked_by:
+            lines.append("note: congress keeps no email of signers who did not ask for follow-up emails; "
+                         "to find them too, add --name FIRST LAST --zip ZIP")
         return lines
 
 
@@ -87,16 +109,32 @@ def _start_of_day(moment):
     return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
 
 
-def erase(email):
-    """Remove one person's personal data from every campaign (the caller commits)."""
-    key = email_key(email.strip())
-    report = ErasureReport(email_given=email)
-    query = select(Signature).where(or_(Signature.email_key == key, Signature.identity_key == key)) \
-        .order_by(Signature.id)
+def erase(email=None, references=(), name_and_zip=None):
+    """Remove one person's personal data from every campaign (the caller commits).
+
+    The person is the union of: signatures with this email address (its key); signatures named
+    by `references` (a reference, or a link from their email); signatures with this (first name,
+    last name, ZIP code), compared as the count compares them (congress).
+    """
+    asked_by = [kind for kind, given in (("email", email), ("reference", references), ("name+zip", name_and_zip))
+                if given]
+    report = ErasureReport(asked_by=asked_by)
+    ids = set()
+    if email:
+        key = email_key(email.strip())
+        ids.update(db.session.execute(select(Signature.id).where(
+            or_(Signature.email_key == key, Signature.identity_key == key))).scalars())
+    for reference in references:
+        signature = signature_by_reference(reference)
+        if signature is not None:
+            ids.add(signature.id)
+    if name_and_zip:
+        ids.update(signatures_by_name_and_zip(*name_and_zip))
+    query = select(Signature).where(Signature.id.in_(ids)).order_by(Signature.id)
     if db.session.get_bind().dialect.name == "postgresql":
         # A confirmation arriving meanwhile waits, then finds nothing pending to count.
         query = query.with_for_update()
-    for signature in db.session.execute(query).scalars().all():
+    for signature in db.session.execute(query).scalars().all() if ids else []:
         emails = db.session.execute(
             delete(OutboxMessage).where(OutboxMessage.signature_id == signature.id)).rowcount
         consents = db.session.execute(
@@ -112,11 +150,49 @@ def erase(email):
                 continue
             db.session.refresh(signature)  # confirmed meanwhile (SQLite): anonymise it instead
         report.signatures.append(_anonymise_counted(signature, consents, emails))
-    report.other_emails = db.session.execute(
-        delete(OutboxMessage).where(func.lower(OutboxMessage.to_address) == email.strip().lower())).rowcount
-    _erase_organisation_contacts(email, report)
+    if email:
+        to_address = func.lower(OutboxMessage.to_address) == email.strip().lower()
+        report.email_campaigns = set(db.session.execute(select(OutboxMessage.campaign).where(to_address)).scalars())
+        report.other_emails = db.session.execute(delete(OutboxMessage).where(to_address)).rowcount
+        _erase_organisation_contacts(email, report)
     db.session.flush()
     return report
+
+
+# A link from one of our emails: …/<campaign>/confirm/<token>[/new-link] or …/unsubscribe/<token>[/one-click].
+EMAIL_LINK = re.compile(r"/(?P<campaign>[a-z0-9_-]+)/(?P<purpose>confirm|unsubscribe)/(?P<token>[A-Za-z0-9_.-]+)")
+
+
+def signature_by_reference(text):
+    """The signature named by a reference, or by the token in a link of its emails; None if none
+    (unknown, forged, or already erased). An expired confirmation link still names its signature."""
+    text = text.strip()
+    link = EMAIL_LINK.search(text)
+    if link is None:
+        return db.session.execute(select(Signature).where(Signature.reference == text)).scalar_one_or_none()
+    read = read_confirmation_token if link["purpose"] == "confirm" else read_unsubscribe_token
+    try:
+        reference = read(link["token"], link["campaign"])
+    except ExpiredLink as expired:
+        reference = expired.reference
+    except InvalidLink:
+        return None
+    return find_signature(reference)
+
+
+ZIP_CODE = re.compile(r"(\d{5})(-?\d{4})?")
+
+
+def signatures_by_name_and_zip(first_name, last_name, zip_code):
+    """Ids of signatures with this name and 5-digit ZIP code, compared as the count compares
+    people (NFKC, case, spacing): congress signers, from the web or from paper."""
+    match = ZIP_CODE.fullmatch(zip_code.strip())
+    if match is None:
+        raise ValueError("a ZIP code is 5 digits (or ZIP+4: 92833-4411)")
+    rows = db.session.execute(select(Signature.id, Signature.first_name, Signature.last_name).where(
+        Signature.postal_code.startswith(match.group(1), autoescape=True))).all()
+    wanted = (normalise(first_name), normalise(last_name))
+    return {row.id for row in rows if (normalise(row.first_name), normalise(row.last_name)) == wanted}
 
 
 def _erase_organisation_contacts(email, report):
@@ -226,15 +302,37 @@ privacy_cli = AppGroup("privacy", help="Erase a person's data; anonymise closed 
 
 
 @privacy_cli.command("erase")
-@click.argument("email")
+@click.argument("email", required=False)
+@click.option("--reference", "references", multiple=True, metavar="REFERENCE",
+              help="A signature reference, or a confirmation or unsubscribe link from the signer's email "
+                   "(repeatable).")
+@click.option("--name", nargs=2, metavar="FIRST LAST", help="With --zip: a signer by name and ZIP code (congress).")
+@click.option("--zip", "zip_code", metavar="ZIP", help="With --name: the ZIP code the signer gave.")
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
-def erase_command(email, dry_run):
-    """Remove EMAIL's personal data from every campaign; counts and aggregates stay right."""
-    report = erase(email)
+def erase_command(email, references, name, zip_code, dry_run):
+    """Remove a person's personal data from every campaign; counts and aggregates stay right.
+
+    Find them by EMAIL, by --reference, or by --name FIRST LAST --zip ZIP (congress keeps no email
+    of a signer who did not ask for follow-up emails), or several of these at once.
+    """
+    if bool(name) != bool(zip_code):
+        raise click.UsageError("--name FIRST LAST and --zip ZIP go together")
+    if not (email or references or name):
+        raise click.UsageError("say whom to erase: EMAIL, --reference REFERENCE or --name FIRST LAST --zip ZIP")
+    try:
+        report = erase(email, references, (*name, zip_code) if name else None)
+    except ValueError as error:
+        db.session.rollback()
+        raise click.BadParameter(str(error), param_hint="--zip") from None
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    # Who asked for whom is not kept: only how the person was found and what was touched.
+    audit_command("privacy_erase", by=report.asked_by, campaigns=report.campaigns, dry_run=dry_run,
+                  signatures=len(report.signatures), organisations=len(report.organisations),
+                  other_emails=report.other_emails)
+    db.session.commit()
     prefix = "would be: " if dry_run else ""
     for line in report.lines():
         click.echo(prefix + line)
@@ -249,6 +347,11 @@ def anonymise_command(dry_run):
         db.session.rollback()
     else:
         db.session.commit()
+    audit_command("privacy_anonymise", campaigns=[item.campaign for item in done], dry_run=dry_run,
+                  anonymised=sum(item.anonymised for item in done),
+                  deleted=sum(item.deleted_pending for item in done), emails=sum(item.emails for item in done),
+                  old_emails=old)
+    db.session.commit()
     days = current_app.config["ANONYMISE_AFTER_DAYS"]
     for item in done:
         click.echo(f"{item.campaign} (closed {item.closed_since:%Y-%m-%d}, over {days} days ago): "
