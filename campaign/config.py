@@ -28,10 +28,15 @@ class DefaultConfig:
     DATABASE_CONNECT_TIMEOUT = 3
 
     # BCP 47 tags as they appear in URLs. The first is the fallback language.
-    # Adding a language: one tag here, then `flask translate init <tag>`.
+    # Adding a language: `flask translate init <tag>`, then its tag here: it is served in preview
+    # (at its URL only, with a notice) until it is also in SHIPPED_LANGUAGES (TRANSLATING.md).
     LANGUAGES = ["en", "ko", "zh-Hans", "zh-Hant"]
-    # Languages whose catalogs must be 100 % translated (the test gates enforce it).
+    # Languages offered to visitors (negotiation, switcher, hreflang), whose catalogs must be
+    # 100 % translated and reviewed (the test gates enforce it).
     SHIPPED_LANGUAGES = ["ko", "zh-Hans", "zh-Hant"]
+    # A translator's own preview server (`python3 dev.py serve`): catalogs recompiled at each
+    # start, `?show=msgid` shows where each string appears. Refused in production.
+    TRANSLATION_PREVIEW = False
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGE_COOKIE = "lang"
@@ -140,7 +145,7 @@ def from_environment():
                  "COALITION_DONATION_URL", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
         if name in os.environ:
             settings[name] = os.environ[name]
-    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_ALLOW_PLAINTEXT"):
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_ALLOW_PLAINTEXT", "TRANSLATION_PREVIEW"):
         if name in os.environ:
             settings[name] = os.environ[name].strip().lower() in ("1", "true", "yes", "on")
     if "DATABASE_URL" in os.environ:

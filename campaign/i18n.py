@@ -3,15 +3,34 @@
 URL language tags are BCP 47 (`zh-Hans`); catalog folders use Babel's names (`zh_Hans`).
 The configuration is checked at start-up: a configured language without a compiled catalog
 stops the app, so a half-installed language never reaches a visitor.
+
+LANGUAGES are served; SHIPPED_LANGUAGES (and the source language) are also offered: by negotiation
+at `/`, the switcher, hreflang. Any other configured language is in preview: its pages answer
+whoever opens the URL, with a notice in the language and in English, until it is promoted.
+
+Catalogs are loaded through CatalogDomain, which leaves out any translation that would break a page
+(translation_rules.py): that string is shown in English instead, and the fact is logged once.
 """
+import gettext as gnu_gettext
+import io
+import logging
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import icu
 from babel import Locale, UnknownLocaleError
-from flask import current_app, g
+from babel.core import get_global
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
+from babel.support import NullTranslations, Translations
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Domain, get_locale, gettext
 from werkzeug.routing import BaseConverter, ValidationError
+
+from .translation_rules import literal_text, message_problems
+
+log = logging.getLogger(__name__)
 
 # Chinese tags that name a region rather than a script, and where their readers belong.
 CHINESE_REGIONS = {
@@ -41,6 +60,53 @@ def languages():
 
 def default_language():
     return languages()[0]
+
+
+def offered_languages():
+    """The languages visitors are offered (negotiation, switcher, hreflang): the source and the shipped."""
+    shipped = set(current_app.config["SHIPPED_LANGUAGES"])
+    return [tag for index, tag in enumerate(languages()) if index == 0 or tag in shipped]
+
+
+def is_preview(tag):
+    """A configured language that is not shipped yet: served at its URL, offered nowhere."""
+    return tag in languages() and tag not in offered_languages()
+
+
+# The preview notice in the language itself, for a language whose catalog has not translated it
+# yet (written by a person who reads it; add a line when a language starts).
+PREVIEW_NOTICES = {
+    "ja": "この翻訳はまだ完成していません。このページの一部は英語で表示されています。",
+}
+
+
+def preview_notice(tag):
+    """The preview notice in language `tag`, or None when nobody has translated it yet."""
+    # Translators: Notice at the top of every page of a language that is still being translated (not yet offered to visitors); the same sentence follows in English.
+    english = "This translation is not finished yet: some text on this page is shown in English."
+    translated = gettext(english)
+    if translated != english:
+        return translated
+    return PREVIEW_NOTICES.get(tag)
+
+
+def han_variant(tag):
+    """Which regional form of Han characters readers of `tag` expect: 'JP', 'KR', 'SC', 'TC', 'HK',
+    or None for a language not written with them (fonts pick their face from this)."""
+    likely = get_global("likely_subtags").get(babel_name(tag).split("_")[0], "")
+    locale = Locale.parse(babel_name(tag))
+    language, script, territory = locale.language, locale.script, locale.territory
+    if language == "ja":
+        return "JP"
+    if language == "ko":
+        return "KR"
+    if language in ("zh", "yue"):
+        script = script or ("Hant" if language == "yue" or territory in ("TW", "HK", "MO") else
+                            likely.split("_")[1] if likely.count("_") >= 2 else "Hans")
+        if script == "Hant":
+            return "HK" if territory in ("HK", "MO") else "TC"
+        return "SC"
+    return None
 
 
 def current_language():
@@ -146,6 +212,8 @@ def check_configuration(app):
     if not tags:
         raise LocaleConfigurationError("LANGUAGES is empty")
     translations_dir = app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    if app.config.get("TRANSLATION_PREVIEW"):
+        prepare_translation_preview(app)
     for tag in tags:
         try:
             Locale.parse(babel_name(tag))
@@ -161,6 +229,116 @@ def check_configuration(app):
     for tag in app.config["SHIPPED_LANGUAGES"]:
         if tag not in tags:
             raise LocaleConfigurationError(f"shipped language {tag!r} is not in LANGUAGES")
+
+
+def prepare_translation_preview(app):
+    """A translator's local server (`python3 dev.py serve`): every .po newer than its .mo is compiled
+    at each start (the reloader restarts the server when a .po is saved), and pages are not kept
+    in the sign page cache, since `?show=msgid` pages are for this translator only."""
+    if app.config["CAMPAIGN_ENV"] == "production":
+        raise LocaleConfigurationError("TRANSLATION_PREVIEW is for a translator's own computer, not production")
+    from .translate import compile_catalogs  # translate imports this module
+
+    directory = app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    changed = [tag for tag in app.config["LANGUAGES"][1:] if catalog_path(directory, tag, "po").exists()
+               and (not catalog_path(directory, tag, "mo").exists()
+                    or catalog_path(directory, tag, "po").stat().st_mtime > catalog_path(directory, tag, "mo").stat().st_mtime)]
+    compile_catalogs(directory, changed)
+    app.config["SIGN_PAGE_CACHE_SECONDS"] = 0
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel's domain, loading each compiled catalog once per translations directory and
+    leaving out every translation that would break a page (shown in English instead, logged once).
+
+    Poedit compiles its own .mo when a translator saves, so this guard sits where catalogs are
+    read, not only in `flask translate compile`.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._loaded = {}
+
+    def get_translations(self):
+        if not has_app_context():
+            return NullTranslations()
+        locale = get_locale()
+        key = (tuple(self.translation_directories), str(locale))
+        translations = self._loaded.get(key)
+        if translations is None:
+            translations = self._loaded[key] = load_usable_translations(key[0], locale, self.domain[0])
+        if showing_msgids():
+            return MsgidPreview()
+        return translations
+
+
+def load_usable_translations(directories, locale, domain="messages"):
+    translations = Translations()
+    for directory in directories:
+        path = gnu_gettext.find(domain, directory, [str(locale)]) if locale else None
+        if path:
+            usable = _usable_catalog(Path(path), domain)
+            translations.merge(usable)
+            translations.plural = usable.plural  # merge() does not copy it
+    return translations
+
+
+def _usable_catalog(path, domain):
+    with path.open("rb") as handle:
+        compiled = read_mo(handle)
+    usable = Catalog(locale=compiled.locale, charset="utf-8", fuzzy=False)
+    usable.mime_headers = compiled.mime_headers
+    for message in compiled:
+        if not message.id:
+            continue
+        problems = message_problems(message.id, message.string, compiled.num_plurals)
+        if problems:
+            log.warning("%s: %r%s is shown in English: its translation %s", path, message.id,
+                        f" [{message.context}]" if message.context else "", "; ".join(problems))
+            continue
+        string = message.string
+        if isinstance(string, (list, tuple)):
+            string = tuple(literal_text(message.id, form) for form in string)
+        else:
+            string = literal_text(message.id, string)
+        usable.add(message.id, string, context=message.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, usable)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=domain)
+
+
+def showing_msgids():
+    """`?show=msgid` on a translator's preview server: each string appears as its catalog entry."""
+    return (has_request_context() and current_app.config.get("TRANSLATION_PREVIEW")
+            and request.args.get("show") == "msgid")
+
+
+class MsgidPreview(NullTranslations):
+    """Every string as ⟦context ▸ English⟧, placeholders unfilled: what to look for in the catalog."""
+
+    @staticmethod
+    def _mark(context, msgid):
+        # A format string's % are doubled so that formatting leaves the placeholders as written.
+        shown = msgid.replace("%", "%%") if "%" in msgid else msgid
+        return f"⟦{context} ▸ {shown}⟧" if context else f"⟦{shown}⟧"
+
+    def ugettext(self, message):
+        return self._mark(None, message)
+
+    def ungettext(self, singular, plural, n):
+        return self._mark(None, singular if n == 1 else plural)
+
+    def upgettext(self, context, message):
+        return self._mark(context, message)
+
+    def unpgettext(self, context, singular, plural, n):
+        return self._mark(context, singular if n == 1 else plural)
+
+    gettext, ngettext, pgettext, npgettext = ugettext, ungettext, upgettext, unpgettext
+
+
+CATALOGS = CatalogDomain()
 
 
 def incomplete_languages(app):

@@ -40,7 +40,8 @@ def us_states():
     return {
         row["code"]: UsState(
             code=row["code"], fips=row["fips"], kind=row["kind"], districts=int(row["districts"]),
-            names={key: row[key] for key in ("en", "ko", "zh_Hans", "zh_Hant")},
+            # Every language column (a new language adds one: TRANSLATING.md); an empty cell falls back to English.
+            names={key: value for key, value in row.items() if key not in ("code", "fips", "kind", "districts") and value},
         )
         for row in rows
     }

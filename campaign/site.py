@@ -17,8 +17,9 @@ site = Blueprint("site", __name__)
 
 @site.get("/")
 def choose_language():
+    # Only offered languages: one in preview is reached by its URL alone.
     tag = i18n.negotiate(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-                         request.accept_languages, i18n.languages())
+                         request.accept_languages, i18n.offered_languages())
     response = redirect(url_for("site.index", lang=tag), code=302)
     response.vary.update(("Accept-Language", "Cookie"))
     return response

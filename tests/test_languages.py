@@ -5,10 +5,14 @@ from datetime import date, timedelta
 import pytest
 from babel.support import Translations
 
+from campaign.config import DefaultConfig
+from campaign.i18n import native_name
 from campaign.translate import translations_dir
 from conftest import confirm_pending, sign
 
-LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
+# From the configuration: a language added in preview is served (LANGS) but offered nowhere (OFFERED).
+LANGS = DefaultConfig.LANGUAGES
+OFFERED = [LANGS[0], *DefaultConfig.SHIPPED_LANGUAGES]
 CAMPAIGNS = ["congress", "xi", "unhcr", "coalition"]
 
 
@@ -46,12 +50,13 @@ def test_sign_page_in_language_with_alternates_and_switcher(client, slug, lang):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'<html lang="{lang}">' in html
-    for other in LANGS:
+    for other in OFFERED:
         assert f'<link rel="alternate" hreflang="{other}" href="/{other}/{slug}/">' in html
         # The switcher stays on the same page.
         assert f'<a href="/{other}/{slug}/" lang="{other}" hreflang="{other}"' in html
-    for name in ("English", "한국어", "简体中文", "繁體中文"):
-        assert name in html
+        assert native_name(other) in html  # English, 한국어, 简体中文, 繁體中文
+    for preview in set(LANGS) - set(OFFERED):
+        assert f'hreflang="{preview}"' not in html
 
 
 def test_choosing_a_language_is_remembered_for_root(client):

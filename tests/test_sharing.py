@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from PIL import Image, ImageChops
 
 from campaign.campaigns import unhcr, xi
+from campaign.config import DefaultConfig
 from campaign.extensions import db
 from campaign.models import SignatureCounter
 from campaign.petitions.definition import CampaignState
@@ -23,7 +24,11 @@ from campaign.sharing.qr import ERROR_LEVEL
 from campaign.sharing.social_proof import social_proof
 from campaign.translate import translations_dir
 
-LANGS = ["en", "ko", "zh-Hans", "zh-Hant"]
+# From the configuration: every served language, and those offered to visitors (not in preview).
+LANGS = DefaultConfig.LANGUAGES
+OFFERED = [LANGS[0], *DefaultConfig.SHIPPED_LANGUAGES]
+# Open Graph's language_TERRITORY for each language we serve or may start (a new one: add it here).
+OG_LOCALES = {"en": "en_US", "ko": "ko_KR", "zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "ja": "ja_JP"}
 SITE = "https://petitions.example.org"
 PARTNERS = ("Fathom Film Group", "Hanvoice", "North Korean Human Rights Film Festival")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -152,9 +157,9 @@ def test_share_block_on_sign_and_thanks_pages(site_app, lang):
 
 # --- Open Graph ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang,og_locale", [("en", "en_US"), ("ko", "ko_KR"), ("zh-Hans", "zh_CN"),
-                                            ("zh-Hant", "zh_TW")])
-def test_open_graph_and_card_tags(site_app, lang, og_locale):
+@pytest.mark.parametrize("lang", LANGS)
+def test_open_graph_and_card_tags(site_app, lang):
+    og_locale = OG_LOCALES[lang]
     page = soup(site_app.test_client(), f"/{lang}/unhcr/")
 
     def meta(name):
@@ -167,7 +172,7 @@ def test_open_graph_and_card_tags(site_app, lang, og_locale):
     assert meta("og:url") == f"{SITE}/{lang}/unhcr/"
     assert meta("og:locale") == og_locale
     alternates = {tag["content"] for tag in page.find_all("meta", attrs={"property": "og:locale:alternate"})}
-    assert alternates == {"en_US", "ko_KR", "zh_CN", "zh_TW"} - {og_locale}
+    assert alternates == {OG_LOCALES[tag] for tag in OFFERED} - {og_locale}  # a preview language is not offered
     assert meta("og:description") and meta("og:description") == meta("twitter:description")
     assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
     assert meta("twitter:card") == "summary_large_image"
@@ -198,8 +203,8 @@ def test_share_image_is_a_cached_1200_by_630_png(site_app, lang):
 
 def test_share_image_differs_per_language(site_app):
     client = site_app.test_client()
-    images = {lang: client.get(f"/{lang}/unhcr/share.png").data for lang in LANGS}
-    assert len(set(images.values())) == len(LANGS)
+    images = {lang: client.get(f"/{lang}/unhcr/share.png").data for lang in OFFERED}
+    assert len(set(images.values())) == len(OFFERED)
 
 
 def test_share_image_rendering_is_deterministic():
@@ -208,7 +213,7 @@ def test_share_image_rendering_is_deterministic():
 
 
 @pytest.mark.parametrize("lang,face", [("ko", "Noto Sans CJK KR"), ("zh-Hans", "Noto Sans CJK SC"),
-                                       ("zh-Hant", "Noto Sans CJK TC")])
+                                       ("zh-Hant", "Noto Sans CJK TC"), ("ja", "Noto Sans CJK JP")])
 def test_share_image_uses_the_face_of_the_language(lang, face):
     assert image.font(lang, 40).getname() == (face, "Regular")
 

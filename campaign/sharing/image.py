@@ -13,11 +13,14 @@ from functools import lru_cache
 from noto_cjk_sans_otc import FONT_PATH
 from PIL import Image, ImageDraw, ImageFont
 
+from ..i18n import han_variant
+
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
-# Faces in NotoSansCJK-Regular.ttc: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK.
-FACES = {"ko": 1, "zh-Hans": 2, "zh-Hant": 3}
-LATIN_FACE = 1  # English: the Latin glyphs are the same in every face
+# Faces in NotoSansCJK-Regular.ttc, by the form of Han characters a language's readers expect
+# (i18n.han_variant): Noto Sans CJK JP for Japanese, KR, SC, TC, HK.
+FACES = {"JP": 0, "KR": 1, "SC": 2, "TC": 3, "HK": 4}
+LATIN_FACE = 1  # other languages: the Latin glyphs are the same in every face
 BACKGROUND = (23, 55, 94)  # --brand in site.css
 TEXT = (255, 255, 255)
 SOFT_TEXT = (214, 224, 236)
@@ -33,7 +36,7 @@ NO_LINE_END = set("([{£¥‘“〈《「『【〔〖〘〚〝（［｛｟")
 
 
 def face_index(lang):
-    return FACES.get(lang, LATIN_FACE)
+    return FACES.get(han_variant(lang), LATIN_FACE)
 
 
 @lru_cache(maxsize=64)

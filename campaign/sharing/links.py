@@ -12,11 +12,11 @@ KakaoTalk when it is installed; elsewhere the page offers the link to copy and p
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from babel.core import Locale
+from babel.core import Locale, get_global
 from flask import current_app, url_for
 from flask_babel import gettext as _, pgettext
 
-from ..i18n import languages
+from ..i18n import offered_languages
 from ..mail.links import site_url
 
 
@@ -89,11 +89,14 @@ def og_locale(tag):
     if tag in OG_LOCALES:
         return OG_LOCALES[tag]
     locale = Locale.parse(tag.replace("-", "_"))
-    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+    # A tag without a territory takes CLDR's likely one: ja -> ja_JP, fr -> fr_FR.
+    territory = locale.territory or Locale.parse(get_global("likely_subtags").get(locale.language, "")
+                                                 or locale.language).territory
+    return f"{locale.language}_{territory}" if territory else locale.language
 
 
 def og_alternate_locales(tag):
-    return [og_locale(other) for other in languages() if other != tag]
+    return [og_locale(other) for other in offered_languages() if other != tag]
 
 
 def embed_code(definition, lang, title):
