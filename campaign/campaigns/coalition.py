@@ -50,27 +50,35 @@ class CoalitionSignatureForm(SignatureForm):
     """An organisation's signature. The inherited name fields are its contact person's."""
 
     organisation = StringField(
+        # Translators: Label on the organisations' letter's signing form (coalition sign page).
         lazy_pgettext("form field", "Name of the organisation"),
         # Translators: Hint under the organisation's name on the coalition letter's form.
         description=_l("As your organisation writes it, in any language and script."),
+        # Translators: Error on the coalition sign page when the organisation's name was left empty.
         validators=[Required(_l("Please enter the name of your organisation.")), PlainText(ORGANISATION_MAX)],
         filters=[strip_text], render_kw={"autocomplete": "organization", "maxlength": ORGANISATION_MAX})
     organisation_en = StringField(
+        # Translators: Optional field on the coalition sign page: the organisation's name in English.
         lazy_pgettext("form field", "English name of the organisation (if it has one)"),
         validators=[PlainText(ORGANISATION_MAX)], filters=[strip_text],
         # No autofill token means "the English name": the browser would offer the name in its own script.
         render_kw={"autocomplete": "off", "maxlength": ORGANISATION_MAX})
     homepage = URLField(
+        # Translators: Field on the coalition sign page: the address of the organisation's website.
         lazy_pgettext("form field", "Website"),
         validators=[PlainText(300), WebAddress()], filters=[strip_text],
         render_kw={"autocomplete": "url", "inputmode": "url", "maxlength": 300})
     country = country_field()
+    # Translators: Field on the coalition sign page: first name of the person we may write to.
     first_name = name_field(lazy_pgettext("form field", "Contact person’s first name"),
+                            # Translators: Error on the coalition sign page when the contact's first name is empty.
                             _l("Please enter the first name of a contact person."), "given-name")
+    # Translators: Field on the coalition sign page: last (family) name of the person we may write to.
     last_name = name_field(lazy_pgettext("form field", "Contact person’s last name"),
+                           # Translators: Error on the coalition sign page when the contact's last name is empty.
                            _l("Please enter the last name of a contact person."), "family-name")
+    # Translators: Hint under the contact email on the coalition letter's form (coalition sign page).
     email = email_field(required=True, description=_l(
-        # Translators: Hint under the contact email on the coalition letter's form.
         "We write to this address only to confirm that your organisation signed. It is never published."))
 
     def detail_fields(self):
@@ -83,7 +91,7 @@ class CoalitionSignatureForm(SignatureForm):
 
 def letter_facts(state):
     return {
-        # Translators: The U.S. President's surname as in "Dear President Biden".
+        # Translators: Organisations' letter to the President (coalition sign page and packet): his surname as in "Dear President Biden".
         "biden": pgettext("person", "Biden"),
         "organisations": format_decimal(11),
         # Translators: North Korea's population in the coalition letter: "the 25 million people of North Korea". Write the number as your language does (e.g. 2,500만, 2500万).
@@ -100,9 +108,12 @@ def letter_facts(state):
 
 definition = CampaignDefinition(
     slug="coalition",
+    # Translators: Title of the organisations' letter: heading of its sign page, the list of petitions, share images and emails.
     title=lazy_pgettext("campaign title", "Organisations’ Letter to the President: Put Human Rights First on North Korea"),
+    # Translators: Summary of the organisations' letter on the list of petitions and in links shared on social media.
     summary=_l("A letter from human rights organisations asking the President of the United States to put "
                "human rights at the centre of North Korea policy. Organisations sign, not individuals."),
+    # Translators: Who receives the organisations' letter, on the list of petitions ("To: ...") and its sign page.
     recipient=_l("The President of the United States"),
     form_class=CoalitionSignatureForm,
     identity=lambda form: (form.homepage.data or form.organisation.data,),

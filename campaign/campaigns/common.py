@@ -8,10 +8,10 @@ def coalition_name():
 
 
 def kim_jong_un():
-    # Translators: Name of North Korea's leader, as written in your language.
+    # Translators: Name of North Korea's leader, as written in your language (in every letter and intro).
     return pgettext("person", "Kim Jong Un")
 
 
 def xi_jinping():
-    # Translators: Name of the President of the People's Republic of China.
+    # Translators: Name of the President of the People's Republic of China (letter to Xi Jinping, its sign page and packets).
     return pgettext("person", "Xi Jinping")

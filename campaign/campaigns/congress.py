@@ -60,7 +60,7 @@ class Bill:
 
     @property
     def number_and_congress(self):
-        # Translators: e.g. "S.584 — 118th Congress (2023–2024)". %(number)s is the bill number; keep it. %(congress)s is the number of the Congress (118).
+        # Translators: Bill list of the letter to Congress (its sign page and packets), e.g. "S.584 — 118th Congress (2023–2024)". %(number)s is the bill number; keep it. %(congress)s is the number of the Congress (118).
         return pgettext("bill", "%(number)s — %(congress)sth Congress (%(first_year)s–%(last_year)s)") % {
             "number": self.number, "congress": self.congress,
             "first_year": self.years[0], "last_year": self.years[1]}
@@ -74,6 +74,7 @@ class Bill:
 
     @property
     def cosponsors_line(self):
+        # Translators: In the bill list of the letter to Congress (congress sign page): how many members co-sponsor a bill. %(num)s is a number.
         return ngettext("%(num)s cosponsor", "%(num)s cosponsors", self.cosponsors)
 
     @property
@@ -84,17 +85,17 @@ class Bill:
     def latest_action(self):
         if self.referred is None:
             return None
-        # Translators: Latest action on a bill. %(date)s is a date; %(committee)s a committee name such as "House Committee on Foreign Affairs".
+        # Translators: Bill list of the letter to Congress: the latest action on a bill. %(date)s is a date; %(committee)s a committee name such as "House Committee on Foreign Affairs".
         return pgettext("bill", "%(date)s: referred to the %(committee)s.") % {
             "date": format_date(self.referred, "long"), "committee": self.committee_name}
 
 
 SPONSOR_LINES = {
-    # Translators: How a bill's sponsor is described. %(name)s is a senator's name, %(state)s a U.S. state, %(date)s the date the bill was introduced.
+    # Translators: Bill list of the letter to Congress: how a bill's sponsor is described. %(name)s is a senator's name, %(state)s a U.S. state, %(date)s the date the bill was introduced.
     ("sen", "R"): lazy_pgettext("bill", "Sen. %(name)s, Republican of %(state)s; introduced %(date)s"),
     # Translators: As above, for a Democratic senator.
     ("sen", "D"): lazy_pgettext("bill", "Sen. %(name)s, Democrat of %(state)s; introduced %(date)s"),
-    # Translators: A representative who sponsored a bill. %(district_number)s is the number of the congressional district in %(state)s (e.g. 45), %(date)s the date the bill was introduced.
+    # Translators: Bill list of the letter to Congress: a representative who sponsored a bill. %(district_number)s is the number of the congressional district in %(state)s (e.g. 45), %(date)s the date the bill was introduced.
     ("rep", "R"): lazy_pgettext(
         "bill", "Rep. %(name)s, Republican of %(state)s, district %(district_number)s; introduced %(date)s"),
     # Translators: As above, for a Democratic representative.
@@ -105,7 +106,7 @@ SPONSOR_LINES = {
 COMMITTEES = {
     # Translators: A committee of the U.S. Senate, named in the bill list of the letter to Congress.
     "SSFR": lazy_pgettext("committee", "Senate Committee on Foreign Relations"),
-    # Translators: A committee of the U.S. House of Representatives.
+    # Translators: Bill list of the letter to Congress: a committee of the U.S. House of Representatives.
     "HSFA": lazy_pgettext("committee", "House Committee on Foreign Affairs"),
 }
 
@@ -118,23 +119,23 @@ YOUNG_KIM = Sponsor(lazy_pgettext("person", "Young Kim"), "rep", "R", "CA", 40)
 # Translators: Name of a member of Congress who sponsored a bill in the letter (a Korean American; use her established name).
 MICHELLE_STEEL = Sponsor(lazy_pgettext("person", "Michelle Steel"), "rep", "R", "CA", 45)
 
-# Translators: Title of a U.S. bill (S.584 and H.R.3012). Use the name by which your language's press refers to it.
+# Translators: Bill list of the letter to Congress: title of a U.S. bill (S.584 and H.R.3012). Use the name by which your language's press refers to it.
 REAUTHORIZATION_ACT = lazy_pgettext("bill title", "North Korean Human Rights Reauthorization Act of 2023")
 
 BILLS = (
     Bill("S.584", REAUTHORIZATION_ACT, RUBIO, date(2023, 3, 1), 118, (2023, 2024), "SSFR", 3),
     Bill("S.Res.186",
-         # Translators: Title of Senate resolution S.Res.186.
+         # Translators: Bill list of the letter to Congress: title of Senate resolution S.Res.186.
          lazy_pgettext("bill title", "A resolution seeking justice for the Japanese citizens abducted by North Korea."),
          SULLIVAN, date(2023, 5, 1), 118, (2023, 2024), "SSFR", 2),
     Bill("H.R.3012", REAUTHORIZATION_ACT, YOUNG_KIM, date(2023, 4, 28), 118, (2023, 2024), "HSFA", 1,
          referred=date(2023, 4, 28)),
     Bill("H.Res.126",
-         # Translators: Title of House resolution H.Res.126.
+         # Translators: Bill list of the letter to Congress: title of House resolution H.Res.126.
          lazy_pgettext("bill title", "Encouraging reunions of divided Korean-American families."),
          YOUNG_KIM, date(2023, 2, 14), 118, (2023, 2024), "HSFA", 17),
     Bill("H.R.958",
-         # Translators: Title of House bill H.R.958.
+         # Translators: Bill list of the letter to Congress: title of House bill H.R.958.
          lazy_pgettext("bill title", "To require certain reports and briefings relating to North Korea."),
          MICHELLE_STEEL, date(2023, 2, 9), 118, (2023, 2024), "HSFA", 4, referred=date(2023, 2, 9)),
 )
@@ -142,7 +143,9 @@ BILLS = (
 
 def bills_by_chamber():
     headings = {
+        # Translators: Letter to Congress (congress sign page and packets): heading of the bills introduced in the Senate.
         "sen": pgettext("letter:congress", "Introduced in the U.S. Senate:"),
+        # Translators: Letter to Congress (congress sign page and packets): heading of the bills introduced in the House.
         "rep": pgettext("letter:congress", "Introduced in the House of Representatives:"),
     }
     return [{"heading": headings[chamber], "bills": [b for b in BILLS if b.chamber == chamber]}
@@ -165,9 +168,12 @@ def letter_facts(state):
 
 class CongressSignatureForm(SignatureForm):
     address_or_district = StringField(
+        # Translators: Field on the congress sign page: a street address, or a district such as CA-40.
         lazy_pgettext("form field", "Street address or congressional district"),
+        # Translators: Hint under the address field of the congress sign page. Keep "CA-40" as it is.
         description=_l("Your street address lets us find your congressional district. If you prefer, "
                        "enter your district instead, for example CA-40."),
+        # Translators: Error on the congress sign page when the address field is empty.
         validators=[Required(_l("Please enter your street address or your congressional district.")),
                     PlainText(200)],
         filters=[strip_text],
@@ -177,7 +183,9 @@ class CongressSignatureForm(SignatureForm):
     city = city_field()
     state = us_state_field()
     zip_code = StringField(
+        # Translators: Field on the congress sign page (a U.S. postal code); also a column of the organisers' paper signatures page.
         lazy_pgettext("form field", "ZIP code"),
+        # Translators: Error on the congress sign page when the ZIP code is empty.
         validators=[Required(_l("Please enter your ZIP code.")), PlainText(10), UsZip()],
         filters=[strip_text],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 10},
@@ -186,10 +194,12 @@ class CongressSignatureForm(SignatureForm):
     district = RadioField(
         # Translators: Heading of the list of congressional districts a signer chooses from.
         lazy_pgettext("form field", "Your congressional district"), choices=[], validate_choice=False)
+    # Translators: Hint under the optional email field of the congress sign page.
     email = email_field(required=False, description=_l(
         "Please enter your email address if you would like more information about our organization "
         "and to receive follow-up emails regarding this petition."))
     follow_up = consent_box(
+        # Translators: Checkbox on the congress sign page: the signer agrees to receive emails.
         _l("Send me more information about the North Korea Freedom Coalition and follow-up emails "
            "about this petition."))
 
@@ -228,6 +238,7 @@ class CongressSignatureForm(SignatureForm):
             self.chosen_district = by_value[self.district.data]
             return True
         if self.district.data:
+            # Translators: Error on the congress sign page when the chosen district is not one of those listed.
             message = _("Please choose your congressional district from the list.")
         elif found:
             # Translators: Shown above the list of districts when the signer's ZIP code crosses district lines.
@@ -250,25 +261,29 @@ class CongressSignatureForm(SignatureForm):
             district = parse_district(field.data)
         except NotADistrict:
             if len(field.data) < 5:
+                # Translators: Error on the congress sign page: the address is too short. Keep "CA-40".
                 raise ValidationError(_l("Please enter your full street address, or your district such as CA-40."))
             return
         except UnknownDistrict:
             raise ValidationError(
+                # Translators: Error on the congress sign page. %(district)s is what the signer typed, such as "CA-99".
                 _l("%(district)s is not a congressional district. Please check the state and number.",
                    district=field.data.upper()))
         if self.state.data and district.state != self.state.data:
+            # Translators: Error on the congress sign page. %(district)s is a district such as "CA-40".
             raise ValidationError(_l("District %(district)s is not in the state you chose.", district=district.label))
 
     def validate_email(self, field):
         if self.follow_up.data and not field.data:
+            # Translators: Error on the congress sign page: the email box was ticked without an email address.
             raise ValidationError(_l("Please enter your email address to receive follow-up emails."))
 
 
 def district_choice_label(district, name):
     if name is None:
-        # Translators: A congressional district (such as CA-14) in the list a signer chooses from, whose seat in the House is vacant.
+        # Translators: Congress sign page: a congressional district (such as CA-14) in the list a signer chooses from, whose seat in the House is vacant.
         return pgettext("district choice", "%(district)s — vacant seat") % {"district": district.label}
-    # Translators: A congressional district in the list a signer chooses from: %(district)s is the district (such as CA-40), %(name)s its representative. The name stays in English as it comes from the data (e.g. "CA-40 — Young Kim").
+    # Translators: Congress sign page: a congressional district in the list a signer chooses from: %(district)s is the district (such as CA-40), %(name)s its representative. The name stays in English as it comes from the data (e.g. "CA-40 — Young Kim").
     return pgettext("district choice", "%(district)s — %(name)s") % {"district": district.label, "name": name}
 
 
@@ -301,9 +316,12 @@ def consents(form):
 
 definition = CampaignDefinition(
     slug="congress",
+    # Translators: Title of the letter to Congress: heading of its sign page, the list of petitions, share images and emails.
     title=lazy_pgettext("campaign title", "Urging Action for Human Rights in North Korea"),
+    # Translators: Summary of the letter to Congress on the list of petitions and in links shared on social media.
     summary=_l("A letter to every member of the U.S. Congress in support of bipartisan North Korean human "
                "rights bills, delivered by hand in Washington in mid-July."),
+    # Translators: Who receives the letter to Congress, on the list of petitions ("To: ...") and its sign page.
     recipient=_l("Every member of the U.S. Congress"),
     form_class=CongressSignatureForm,
     identity=identity,

@@ -21,6 +21,7 @@ PARTNERS = ("Fathom Film Group", "Hanvoice", "North Korean Human Rights Film Fes
 class UnhcrSignatureForm(SignatureForm):
     country = country_field()
     email = email_field(required=True)
+    # Translators: Checkbox on the UNHCR sign page. Keep the hashtag #EscapeNorthKorea as it is.
     updates = consent_box(_l("Send me updates about this petition and #EscapeNorthKorea."))
 
 
@@ -36,16 +37,19 @@ def letter_facts(state):
         "hashtag": "#" + HASHTAG,
         "unhcr_handle": "@Refugees",
         "film_handle": "@thedefectormov",
-        # Translators: Name of an online interactive experience about defectors; usually kept in English.
+        # Translators: UNHCR petition and thanks page: name of an online interactive experience about defectors; usually kept in English.
         "defector_interactive": pgettext("work title", "The Defector Interactive"),
     }
 
 
 definition = CampaignDefinition(
     slug="unhcr",
+    # Translators: Title of the UNHCR petition: heading of its sign page, the list of petitions, share images and emails. Keep #EscapeNorthKorea.
     title=lazy_pgettext("campaign title", "Help North Korean Refugees #EscapeNorthKorea"),
+    # Translators: Summary of the UNHCR petition on the list of petitions and in links shared on social media.
     summary=_l("A petition asking the UN High Commissioner for Refugees to protect North Koreans who "
                "escape through China."),
+    # Translators: Who receives the UNHCR petition, on the list of petitions ("To: ...") and its sign page.
     recipient=_l("The UN High Commissioner for Refugees"),
     form_class=UnhcrSignatureForm,
     identity=email_identity,

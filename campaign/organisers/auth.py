@@ -39,8 +39,10 @@ ORGANISER_PATH = re.compile(r"/[A-Za-z-]{2,10}/organisers/[A-Za-z0-9._~/?=&%-]*"
 
 
 class LoginForm(FlaskForm):
+    # Translators: Field of every form that asks for an email address: signing forms and the organisers' sign-in page.
     email = EmailField(lazy_pgettext("form field", "Email address"),
                        render_kw={"autocomplete": "username", "maxlength": 254})
+    # Translators: Field on the organisers' sign-in page.
     password = PasswordField(lazy_pgettext("form field", "Password"),
                              render_kw={"autocomplete": "current-password"})
 

@@ -31,10 +31,13 @@ class OpenCloseForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
+    # Translators: Field on the organisers' dashboard: the number of signatures a petition aims for.
     goal = IntegerField(lazy_pgettext("form field", "Goal (signatures)"),
+                        # Translators: Error on the organisers' dashboard when the goal is empty, zero or not a number.
                         validators=[InputRequired(_l("Please enter a goal of at least one signature.")),
                                     NumberRange(min=1, max=100_000_000,
                                                 message=_l("Please enter a goal of at least one signature."))])
+    # Translators: Field on the organisers' dashboard: the petition's deadline (a date).
     deadline = LocalizedDateField(lazy_pgettext("form field", "Last day to sign"), validators=[Optional()])
 
 

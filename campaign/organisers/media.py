@@ -30,13 +30,18 @@ KINDS = [
 
 
 class MediaFormBase(FlaskForm):
+    # Translators: Field on the organisers' videos and documents page: a video or a document (the two choices).
     kind = RadioField(lazy_pgettext("form field", "Kind"), choices=KINDS, validate_choice=False,
+                      # Translators: Error on the organisers' videos and documents page when no kind was chosen.
                       validators=[Required(_l("Please choose video or document.")),
                                   OneOf(_l("Please choose video or document."))])
+    # Translators: Field on the organisers' videos and documents page: the web address of the video or document.
     url = StringField(lazy_pgettext("form field", "Address (URL)"), filters=[strip_text],
+                      # Translators: Error on the organisers' videos and documents page when the address is empty.
                       validators=[Required(_l("Please enter the address.")), PlainText(500), WebAddress()],
                       render_kw={"inputmode": "url", "maxlength": 500})
     alternative_url = StringField(
+        # Translators: Field on the organisers' videos and documents page: a second address for the same video.
         lazy_pgettext("form field", "Another place to get it (optional)"), filters=[strip_text],
         # Translators: Hint under the alternative address of a video, in the organisers' media form.
         description=_l("For visitors who cannot reach YouTube or Vimeo, for example in mainland China."),

@@ -63,16 +63,24 @@ def paper_field_label(name):
 
 
 class PaperBatchForm(FlaskForm):
+    # Translators: Field on the organisers' paper signatures page: the day the paper forms were filled in.
     collected_on = LocalizedDateField(lazy_pgettext("form field", "Date collected"),
+                             # Translators: Error on the organisers' paper signatures page when the date is empty.
                              validators=[InputRequired(_l("Please enter the date the signatures were collected."))])
+    # Translators: Field on the organisers' paper signatures page: where the paper forms were filled in.
     place = StringField(lazy_pgettext("form field", "Place collected"), filters=[strip_text],
+                        # Translators: Hint under the place field of the organisers' paper signatures page (an example place).
                         description=_l("For example: Korean Presbyterian Church, Annandale, Virginia."),
+                        # Translators: Error on the organisers' paper signatures page when the place is empty.
                         validators=[Required(_l("Please enter where the signatures were collected.")),
                                     PlainText(200)])
+    # Translators: Field on the organisers' paper signatures page: the language the paper forms were printed in.
     language = SelectField(lazy_pgettext("form field", "Language of the paper form"), validate_choice=False,
-                           # Translators: Paper signatures: the language select was left empty or tampered with.
+                           # Translators: Organisers' paper signatures page: the language select was left empty or tampered with.
                            validators=[OneOf(_l("Please choose the language the forms were written in."))])
+    # Translators: Field on the organisers' paper signatures page: a box where each line is one signature.
     lines = TextAreaField(lazy_pgettext("form field", "Signatures, one per line"),
+                          # Translators: Error on the organisers' paper signatures page when the box is empty.
                           validators=[Required(_l("Please enter at least one signature."))],
                           render_kw={"rows": 12, "spellcheck": "false", "translate": "no"})
 
@@ -116,6 +124,7 @@ def parse_batch(slug, text):
     parsed = ParsedBatch()
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if len(lines) > MAX_LINES:
+        # Translators: Error on the organisers' paper signatures page. %(max)s is a number.
         parsed.errors.append(_("Please enter at most %(max)s lines at a time.", max=MAX_LINES))
         return parsed
     countries, states = _country_lookup(), _state_lookup()
@@ -124,17 +133,17 @@ def parse_batch(slug, text):
         values = [value.strip() for value in line.split("\t" if "\t" in line else ";")]
         allowed = (len(names), len(names) + 1) if slug == "congress" else (len(names),)
         if len(values) not in allowed:
-            # Translators: Paper signatures: a line has the wrong number of fields. %(line)s is a line number; %(expected)s and %(found)s are numbers.
+            # Translators: Organisers' paper signatures page: a line has the wrong number of fields. %(line)s is a line number; %(expected)s and %(found)s are numbers.
             parsed.errors.append(_("Line %(line)s: expected %(expected)s fields separated by semicolons or tabs, "
                                    "found %(found)s.", line=number, expected=len(names), found=len(values)))
             continue
         row = dict(zip(names, values))
         problems = []
         if not row["first_name"] or not row["last_name"]:
-            # Translators: Paper signatures: a line without a first or a last name. %(line)s is a line number.
+            # Translators: Organisers' paper signatures page: a line without a first or a last name. %(line)s is a line number.
             problems.append(_("Line %(line)s: the first and the last name are both needed.", line=number))
         if not all(_plain(row[key]) for key in ("first_name", "last_name", "city") if key in row):
-            # Translators: Paper signatures. %(line)s is a line number.
+            # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number.
             problems.append(_("Line %(line)s: a name or city is longer than 100 characters or contains control "
                               "characters.", line=number))
         signature = {"first_name": row["first_name"], "last_name": row["last_name"], "city": row.get("city") or None}
@@ -142,10 +151,10 @@ def parse_batch(slug, text):
             state = states.get(row["state"].casefold())
             zip_code = row["zip_code"]
             if state is None:
-                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number; %(value)s what was typed.
                 problems.append(_("Line %(line)s: “%(value)s” is not a U.S. state.", line=number, value=row["state"]))
             if not ZIP5.match(zip_code):
-                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number; %(value)s what was typed.
                 problems.append(_("Line %(line)s: “%(value)s” is not a five-digit ZIP code.", line=number,
                                   value=zip_code))
             district = None
@@ -160,7 +169,7 @@ def parse_batch(slug, text):
         else:
             country = countries.get(row["country"].casefold())
             if country is None or country not in country_codes():
-                # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed.
+                # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number; %(value)s what was typed.
                 problems.append(_("Line %(line)s: “%(value)s” is not a country.", line=number, value=row["country"]))
             signature["country"] = country
             key = identity_key("paper", row["first_name"], row["last_name"], row.get("city", ""), country or "")
@@ -179,7 +188,7 @@ def _district(number, state, zip_code, typed, with_districts):
         except (NotADistrict, UnknownDistrict):
             district = None
         if district is None or district.state != state:
-            # Translators: Paper signatures. %(line)s is a line number; %(value)s what was typed; %(state)s a U.S. state code.
+            # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number; %(value)s what was typed; %(state)s a U.S. state code.
             return None, _("Line %(line)s: “%(value)s” is not a district of %(state)s.", line=number, value=typed,
                            state=state)
         return district, None
@@ -189,7 +198,7 @@ def _district(number, state, zip_code, typed, with_districts):
     if found and len(candidates) == 1:
         return candidates[0], None
     if found:
-        # Translators: Paper signatures. %(line)s is a line number; %(zip)s a ZIP code; %(districts)s a list such as "CA-39, CA-40".
+        # Translators: Organisers' paper signatures page, error in a line. %(line)s is a line number; %(zip)s a ZIP code; %(districts)s a list such as "CA-39, CA-40".
         return None, _("Line %(line)s: ZIP code %(zip)s is in several districts (%(districts)s): add the district "
                        "as a sixth field.", line=number, zip=zip_code,
                        districts=", ".join(candidate.label for candidate in candidates))

@@ -67,6 +67,7 @@ def make_petition_blueprint(definition):
         form = definition.form_class(formdata=request.form)
         if state.closed:
             return render_sign_page(form, campaign_state(definition), status=403,
+                                    # Translators: On a sign page when someone tries to sign after the deadline.
                                     notice=_("This petition is closed and no longer accepts signatures."))
         if not form.validate_on_submit():
             return render_sign_page(form, campaign_state(definition), status=400)

@@ -87,6 +87,7 @@ class CampaignDefinition:
         if self.signers == "organisations":
             # Translators: The button of a letter that organisations sign (people's petitions say "Sign the petition").
             return pgettext("button", "Sign for your organisation")
+        # Translators: The button of every people's petition: on its sign page, its widget and its share image.
         return pgettext("button", "Sign the petition")
 
 

@@ -25,7 +25,9 @@ def name_field(label, message, autocomplete):
 
 def city_field():
     return StringField(
+        # Translators: Field of the signing forms (sign pages); also shown on the confirm page and the organisers' paper page.
         lazy_pgettext("form field", "City"),
+        # Translators: Error on a sign page when the city is empty.
         validators=[Required(_l("Please enter your city.")), PlainText(PLACE_MAX)],
         filters=[strip_text],
         render_kw={"autocomplete": "address-level2", "maxlength": PLACE_MAX},
@@ -35,6 +37,7 @@ def city_field():
 def email_field(required, description=None):
     validators = [PlainText(254), Email()]
     if required:
+        # Translators: Error on a sign page when the (required) email address is empty.
         validators.insert(0, Required(_l("Please enter your email address.")))
     return EmailField(
         lazy_pgettext("form field", "Email address"),
@@ -47,21 +50,28 @@ def email_field(required, description=None):
 
 def country_field():
     return SelectField(
+        # Translators: Field of the signing forms (sign pages); also on the confirm page and the organisers' pages.
         lazy_pgettext("form field", "Country"),
         choices=[],
         validate_choice=False,
-        validators=[Required(_l("Please choose your country.")), OneOf(_l("Please choose your country from the list."))],
+        # Translators: Error on a sign page when no country was chosen.
+        validators=[Required(_l("Please choose your country.")),
+                    # Translators: Error on a sign page when the country sent is not one of the list (a tampered form).
+                    OneOf(_l("Please choose your country from the list."))],
         render_kw={"autocomplete": "country"},
     )
 
 
 def us_state_field():
     return SelectField(
-        # Translators: A U.S. state (or DC or a territory) in an address, not "condition".
+        # Translators: Congress sign page and organisers' paper page: a U.S. state (or DC or a territory) in an address, not "condition".
         lazy_pgettext("U.S. state", "State"),
         choices=[],
         validate_choice=False,
-        validators=[Required(_l("Please choose your state.")), OneOf(_l("Please choose your state from the list."))],
+        # Translators: Error on the congress sign page when no U.S. state was chosen.
+        validators=[Required(_l("Please choose your state.")),
+                    # Translators: Error on the congress sign page when the state sent is not one of the list.
+                    OneOf(_l("Please choose your state from the list."))],
         render_kw={"autocomplete": "address-level1"},
     )
 
@@ -78,6 +88,7 @@ def as_choices(pairs):
 def place_choices(kind, tag):
     """Options of the country or state list in language `tag`, built once per process."""
     places = country_choices(tag) if kind == "country" else us_state_choices(tag)
+    # Translators: First, empty entry of the country and state lists on the sign pages.
     return tuple(as_choices([("", _l("Choose…")), *places]))
 
 
@@ -98,12 +109,20 @@ class SignatureForm(FlaskForm):
     """Fields every petition has: the signer's name, and a honeypot that people never see."""
 
     first_name = name_field(
-        lazy_pgettext("form field", "First name"), _l("Please enter your first name."), "given-name")
+        # Translators: Field of every signing form (sign pages); also a column of the organisers' paper page.
+        lazy_pgettext("form field", "First name"),
+        # Translators: Error on a sign page when the first name is empty.
+        _l("Please enter your first name."), "given-name")
     last_name = name_field(
-        lazy_pgettext("form field", "Last name"), _l("Please enter your last name."), "family-name")
+        # Translators: Field of every signing form: the family name (Korean and Chinese pages show it first).
+        lazy_pgettext("form field", "Last name"),
+        # Translators: Error on a sign page when the last name is empty.
+        _l("Please enter your last name."), "family-name")
     # Shown next to the button with what is delivered (petitions/sign.html); stored as a consent.
+    # Translators: Checkbox next to the sign button: the recipient receives "name withheld" instead of the name.
     withhold_name = consent_box(_l("Deliver my signature without my name"))
     # Bots fill every field; people never see this one (hidden by CSS, skipped by screen readers).
+    # Translators: Label of a sign page field that people never see (it catches robots); screen readers skip it too.
     website = StringField(lazy_pgettext("honeypot field", "Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
 

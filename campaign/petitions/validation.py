@@ -44,9 +44,11 @@ class PlainText:
         value = field.data or ""
         if len(value) > self.max_length:
             raise StopValidation(
+                # Translators: Error under a field of any form (sign pages, organiser pages). %(max)s is a number.
                 _l("Please use at most %(max)s characters.", max=self.max_length)
             )
         if has_forbidden_characters(value):
+            # Translators: Error under a field of any form when it holds characters nobody can see (e.g. pasted control codes).
             raise StopValidation(_l("Please remove the invisible or control characters from this field."))
 
 
@@ -59,6 +61,7 @@ class Email:
         try:
             result = validate_email(field.data, check_deliverability=False)
         except EmailNotValidError:
+            # Translators: Error under an email field (sign pages). Keep the example address as it is.
             raise StopValidation(_l("Please enter a valid email address, such as name@example.com."))
         field.data = result.normalized
 
@@ -80,6 +83,7 @@ ZIP_PATTERN = re.compile(r"^\d{5}(?:-?\d{4})?$")
 class UsZip:
     def __call__(self, form, field):
         if not ZIP_PATTERN.match(field.data or ""):
+            # Translators: Error under the ZIP code field of the congress sign page. Keep "92833-1234".
             raise StopValidation(_l("Please enter a 5-digit ZIP code, or ZIP+4 such as 92833-1234."))
 
 
