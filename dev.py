@@ -119,7 +119,11 @@ def main(argv):
     if command == "serve":
         run(BIN / "flask", "--app", "wsgi", "data", "import")  # districts for the congress form; idempotent
         host_port = rest or ["--host", "127.0.0.1", "--port", "5000"]
-        run(BIN / "flask", "--app", "wsgi", "run", *host_port)
+        # A translator's preview: the reloader restarts the site when a catalog is saved, and the
+        # site compiles each changed .po as it starts; ?show=msgid shows where strings appear.
+        catalogs = sorted(str(path) for path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
+        watch = ["--reload", "--extra-files", os.pathsep.join(catalogs)] if catalogs else ["--reload"]
+        run(BIN / "flask", "--app", "wsgi", "run", *watch, *host_port, env={**os.environ, "TRANSLATION_PREVIEW": "1"})
     elif command == "test":
         result = subprocess.run([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
         sys.exit(result.returncode)
