@@ -80,12 +80,15 @@ PREVIEW_NOTICES = {
 }
 
 
+# The notice in English: shown under the translated one (base.html), and the catalog's msgid below.
+PREVIEW_NOTICE = "This translation is not finished yet: some text on this page is shown in English."
+
+
 def preview_notice(tag):
     """The preview notice in language `tag`, or None when nobody has translated it yet."""
     # Translators: Notice at the top of every page of a language that is still being translated (not yet offered to visitors); the same sentence follows in English.
-    english = "This translation is not finished yet: some text on this page is shown in English."
-    translated = gettext(english)
-    if translated != english:
+    translated = gettext("This translation is not finished yet: some text on this page is shown in English.")
+    if translated != PREVIEW_NOTICE:
         return translated
     return PREVIEW_NOTICES.get(tag)
 

@@ -60,6 +60,7 @@ def register_template_helpers(app):
             # A language in preview says so, in its own words where someone has written them and in English.
             "translation_incomplete": preview,
             "preview_notice": i18n.preview_notice(lang) if preview else None,
+            "preview_notice_english": i18n.PREVIEW_NOTICE,
             "language_alternates": language_alternates,
             "family_name_first": i18n.family_name_first,
             "language_name": i18n.language_name,
