@@ -22,8 +22,12 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 from noto_cjk_sans_otc import FONT_PATH
 
+from ..i18n import han_variant
+
 # Index of each face in NotoSansCJK-Regular.ttc.
-FACE_INDEX = {"ko": 1, "zh-Hans": 2, "zh-Hant": 3}
+FACE_INDEX = {"ja": 0, "ko": 1, "zh-Hans": 2, "zh-Hant": 3}
+# The face for each form of Han characters (i18n.han_variant); SC for a language that has none.
+HAN_FACES = {"JP": "ja", "KR": "ko", "SC": "zh-Hans", "TC": "zh-Hant", "HK": "zh-Hant"}
 LATIN_FACE = "ko"
 
 
@@ -40,7 +44,8 @@ def face_for(text, language):
     if any(_is_hangul(ch) for ch in text):
         return "ko"
     if any(_is_han(ch) for ch in text):
-        return language if language in ("zh-Hant", "ko") else "zh-Hans"
+        # The form the signer's language writes Han characters in (Japanese kanji, Korean hanja...).
+        return HAN_FACES.get(han_variant(language) if language else None, "zh-Hans")
     return LATIN_FACE
 
 
