@@ -106,3 +106,12 @@ def test_packets_page_in_korean_says_the_skipped_count_in_korean(app, admin, con
                             "%(count)s recipients have no signers yet and get no packet.", 1, count=1)
     assert "recipient has no signers" not in expected and expected in html
     assert "recipient has no signers" not in html and "recipients have no signers" not in html
+
+
+def test_a_campaign_nobody_signed_offers_no_empty_packet(app, admin):  # noqa: F811
+    html = packets_page(app, campaign="unhcr")
+    assert "packets.zip" not in html and recipients(html) == []
+    assert "1 recipient has no signers yet and gets no packet." in html
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    assert client.get("/en/organisers/unhcr/packets/unhcr.pdf").status_code == 404
