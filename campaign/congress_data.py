@@ -2,11 +2,13 @@
 congress form uses.
 
 The data ships with the project (campaign/data/congress/, licences in the NOTICE files there);
-the app never reads it at run time, only the tables this command fills. Re-running the import
+the app reads the tables this command fills, not these files (except zip_places.csv, the post
+office data that campaign/zip_places.py keeps in memory). Re-running the import
 replaces the ZIP table and brings the members up to date (new members added, changed ones
 updated, departed ones removed), in one transaction, so the site never sees half a table.
 """
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -17,6 +19,7 @@ from .districts import District
 from .extensions import db
 from .models import CongressMember, ZipDistrict
 from .places import us_states
+from .zip_places import prefix_states, zip_place
 
 DATA_DIR = Path(__file__).parent / "data" / "congress"
 ZIP_FILE = DATA_DIR / "zccd.csv"
@@ -69,11 +72,18 @@ def read_members(path):
             "bioguide_id": bioguide_id, "chamber": chamber, "state": state,
             "district": int(district) if chamber == "rep" else None,
             "senate_class": int(senate_class) if chamber == "sen" else None,
-            "full_name": row["full_name"].strip(), "first_name": row["first_name"].strip(),
+            # A member new to the file may have no full name yet (CA-1 and NJ-11 in 2026-06).
+            "full_name": full_name(row["full_name"], row["first_name"], row["last_name"]),
+            "first_name": row["first_name"].strip(),
             "last_name": row["last_name"].strip(), "party": row["party"].strip() or None,
             "url": row["url"].strip() or None,
         }
     return members
+
+
+def full_name(full, first, last):
+    """The member's full name, else first and last name."""
+    return (full or "").strip() or " ".join(part.strip() for part in (first or "", last or "") if part.strip())
 
 
 def import_congress_data(zip_path=ZIP_FILE, members_path=MEMBERS_FILE, progress=None):
@@ -135,6 +145,86 @@ def zip_data_loaded():
     return db.session.execute(select(ZipDistrict.zip_code).limit(1)).first() is not None
 
 
+@dataclass(frozen=True)
+class ZipLookup:
+    """What a ZIP code says about the district of a signer who chose `state`."""
+    districts: tuple = ()  # the districts it touches in that state: one, several or none known
+    other_state: str | None = None  # set when the ZIP code is in another state, not the chosen one
+
+
+def look_up_zip(zip_code, state):
+    """The districts of a ZIP code (5 digits or ZIP+4) in the chosen state.
+
+    The district table decides where it knows the ZIP code in that state. Otherwise the post
+    office data (zip_places) tells whether the ZIP code belongs to another state; a ZIP code of
+    this state that the table lacks (PO boxes, new codes) and a ZIP code nobody knows have no
+    known district, unless the state has a single one. Nothing is guessed between districts.
+    """
+    zip5 = zip_code[:5]
+    rows = db.session.execute(
+        select(ZipDistrict.state, ZipDistrict.district).where(ZipDistrict.zip_code == zip5)
+        .order_by(ZipDistrict.state, ZipDistrict.district)).all()
+    here = tuple(District(row_state, number) for row_state, number in rows if row_state == state)
+    if here:
+        return ZipLookup(here)
+    place = zip_place(zip5)
+    if place is not None and place.state != state:
+        return ZipLookup(other_state=place.state)
+    if place is None and rows:
+        return ZipLookup(other_state=rows[0].state)
+    if place is None:
+        states = prefix_states(zip5)
+        if len(states) == 1 and state not in states:
+            return ZipLookup(other_state=next(iter(states)))
+    return ZipLookup(only_district(state))
+
+
+def only_district(state):
+    """The state's district when it has a single one (an at-large seat or a delegate), else ()."""
+    info = us_states().get(state)
+    if info is None or info.districts > 1:
+        return ()
+    return (District(state, 0 if info.districts == 0 else 1),)
+
+
+def nearby_places(zip_code, districts, limit=3, within_km=40):
+    """{district: ((city, (zip, ...)), ...)}: for each of a ZIP code's districts, the nearest
+    ZIP codes (at most `limit`, within `within_km`) that lie in that district and in none of the
+    others, grouped by city. They help a signer tell the districts apart; a district may have none."""
+    here = zip_place(zip_code)
+    if here is None or not districts:
+        return {}
+    state = districts[0].state
+    touching = select(ZipDistrict.zip_code).where(
+        ZipDistrict.state == state, ZipDistrict.district.in_([district.number for district in districts]))
+    seats = {}
+    for other_zip, other_state, number in db.session.execute(
+            select(ZipDistrict.zip_code, ZipDistrict.state, ZipDistrict.district)
+            .where(ZipDistrict.zip_code.in_(touching))):
+        seats.setdefault(other_zip, set()).add(District(other_state, number))
+    result = {}
+    for district in districts:
+        others = set(districts) - {district}
+        near = []
+        for other_zip, its_districts in seats.items():
+            place = zip_place(other_zip)
+            if other_zip == here.zip_code or district not in its_districts or its_districts & others or place is None:
+                continue
+            distance = here.km_to(place)
+            if distance <= within_km:
+                near.append((distance, place.zip_code, place))
+        result[district] = _by_city(place for _distance, _zip, place in sorted(near)[:limit])
+    return result
+
+
+def _by_city(places):
+    """((city, (zip, ...)), ...) in order of first appearance, the ZIP codes of a city sorted."""
+    cities = {}
+    for place in places:
+        cities.setdefault(place.city, []).append(place.zip_code)
+    return tuple((city, tuple(sorted(zips))) for city, zips in cities.items())
+
+
 def candidate_districts(zip_code, state):
     """(districts, found): the districts a ZIP touches in `state`, or the state's districts
     when the ZIP is not in the table for that state (found is then False)."""
@@ -151,8 +241,10 @@ def candidate_districts(zip_code, state):
 
 
 def representatives(state):
-    """{district number: member's full name} for the state's House seats; vacant seats are absent."""
+    """{district number: member's name} for the state's House seats; vacant seats are absent.
+    A member with no full name on file is named by first and last name."""
     rows = db.session.execute(
-        select(CongressMember.district, CongressMember.full_name)
+        select(CongressMember.district, CongressMember.full_name, CongressMember.first_name, CongressMember.last_name)
         .where(CongressMember.chamber == "rep", CongressMember.state == state)).all()
-    return {number: name for number, name in rows}
+    names = {number: full_name(full, first, last) for number, full, first, last in rows}
+    return {number: name for number, name in names.items() if name}
