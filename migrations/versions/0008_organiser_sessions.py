@@ -8,12 +8,16 @@ Create Date: 2026-11-29 10:00:00
 Hand-checked. A new table: sessions signed in before this revision end (their cookies carry no
 session id), and their organisers sign in again. And a data step: email addresses that SMTP
 servers quoted into outbox.last_error before campaign/log_redaction.py existed are redacted the
-same way (its pattern is copied here: a migration does not change when the app's code does).
+same way (its pattern is copied here: a migration does not change when the app's code does),
+and `login_failed` rows forget an "address" that is not shaped like one: it may be a password
+typed into the wrong box (sign-in now stores only email-shaped addresses).
 """
+import json
 import re
 
 import sqlalchemy as sa
 from alembic import op
+from email_validator import EmailNotValidError, validate_email
 
 revision = '0008'
 down_revision = '0007'
@@ -36,6 +40,7 @@ def upgrade():
     )
     op.create_index(op.f('ix_organiser_session_user_id'), 'organiser_session', ['user_id'], unique=False)
     _redact_outbox_errors()
+    _forget_typed_passwords()
 
 
 def _redact_outbox_errors():
@@ -50,3 +55,22 @@ def _redact_outbox_errors():
 def downgrade():
     op.drop_index(op.f('ix_organiser_session_user_id'), table_name='organiser_session')
     op.drop_table('organiser_session')
+
+
+def _forget_typed_passwords():
+    audit_log = sa.table('audit_log', sa.column('id', sa.BigInteger()), sa.column('action', sa.String()),
+                         sa.column('details', sa.Text()))
+    connection = op.get_bind()
+    failed = connection.execute(sa.select(audit_log.c.id, audit_log.c.details)
+                                .where(audit_log.c.action == 'login_failed')).all()
+    for row_id, details in failed:
+        values = json.loads(details or "{}")
+        typed = values.get("email")
+        if not typed:
+            continue
+        try:
+            validate_email(typed, check_deliverability=False)
+        except EmailNotValidError:
+            values["email"] = None
+            connection.execute(audit_log.update().where(audit_log.c.id == row_id)
+                               .values(details=json.dumps(values, sort_keys=True, ensure_ascii=False)))
