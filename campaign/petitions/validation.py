@@ -11,11 +11,38 @@ from wtforms.validators import StopValidation, ValidationError
 # Unicode categories never typed into a one-line field on purpose: control characters,
 # unassigned and private-use code points, and line/paragraph separators.
 FORBIDDEN_CATEGORIES = {"Cc", "Cn", "Co", "Cs", "Zl", "Zp"}
+# Format characters (Cf) that change how the letters on either side are drawn: the zero-width
+# non-joiner and joiner, which Persian and Indic names and emoji such as 👩‍⚕️ need.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _visible(ch):
+    return unicodedata.category(ch)[0] not in "CZ"
+
+
+def without_invisible_formatting(value):
+    """`value` without its invisible format characters (Unicode category Cf): zero-width spaces,
+    soft hyphens, byte-order marks, direction marks and overrides (U+202E shows "evil" as "live"),
+    tags (which can hide a whole sentence in a name). A joiner stays between two visible
+    characters, where it changes how they are drawn; anywhere else it does nothing.
+
+    Signing forms remove them rather than refuse the name: they come with a name copied from a
+    document or a chat, the signer cannot see them to take them out, and removing them changes
+    nothing a reader sees except a disguise."""
+    if value.isprintable():  # False for every format character: most values skip the work
+        return value
+    last = len(value) - 1
+    return "".join(
+        ch for index, ch in enumerate(value)
+        if unicodedata.category(ch) != "Cf"
+        or (ch in JOINERS and 0 < index < last and _visible(value[index - 1]) and _visible(value[index + 1])))
 
 
 def has_forbidden_characters(value):
-    """Whether `value` holds a character nobody types into a one-line field on purpose."""
-    return any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value)
+    """Whether `value` holds a character nobody types into a one-line field on purpose, or an
+    invisible format character (for input that is refused, not cleaned: paper batches)."""
+    return (any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in value)
+            or without_invisible_formatting(value) != value)
 
 
 def strip_text(value):
@@ -35,13 +62,21 @@ class Required:
 
 
 class PlainText:
-    """A single line of text: no control characters, at most `max_length` characters."""
+    """A single line of text: no control characters, at most `max_length` characters. Invisible
+    format characters are removed (see without_invisible_formatting); a value that was nothing
+    else is empty, and gets the field's own "Please enter …" message if it is required."""
 
     def __init__(self, max_length):
         self.max_length = max_length
 
     def __call__(self, form, field):
         value = field.data or ""
+        visible = without_invisible_formatting(value)
+        if visible != value:
+            field.data = value = visible.strip()
+            required = next((check for check in field.validators if isinstance(check, Required)), None)
+            if not value and required:
+                raise StopValidation(required.message)
         if len(value) > self.max_length:
             raise StopValidation(
                 # Translators: Error under a field of any form (sign pages, organiser pages). %(max)s is a number.
