@@ -55,8 +55,12 @@ def build_command(campaign, out_dir, generated_at, workers):
             yield from bar
 
     with current_app.test_request_context("/"):
-        results = build(by_slug[campaign], out_dir, moment, progress, workers=workers or os.cpu_count() or 1)
+        problems = []  # what could not be drawn: reported, never a reason to stop
+        results = build(by_slug[campaign], out_dir, moment, progress, workers=workers or os.cpu_count() or 1,
+                        report=problems)
         # Packets name people: the command line's exports are in the audit log like the dashboard's.
         audit_command("export_packets", campaign, packets=len(results), directory=str(out_dir))
         db.session.commit()
     click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")
+    for line in problems:
+        click.echo(line)

@@ -5,6 +5,7 @@ adds Chinese itself), whoever builds it: the command line, or an organiser on a 
 Only recipients with signers get a packet.
 """
 import importlib
+import logging
 import multiprocessing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,10 +13,13 @@ from pathlib import Path
 from ..extensions import db
 from ..i18n import languages
 from ..mail.compose import in_language
+from .document import signer_cells
 from .fonts import CharacterSets, FontSet
 from .letter import letter_version
 from .packet import CampaignPackets, VersionNote, packet_texts, render
 from .signers import listed
+
+logger = logging.getLogger(__name__)
 
 # Campaigns with packets, and the module of this package that describes them.
 PACKET_MODULES = {"congress": "congress", "xi": "xi", "unhcr": "unhcr", "coalition": "coalition"}
@@ -65,7 +69,7 @@ def _characters(packets, slug, note=None, signer_conditions=()):
     versions = set()  # (letter version, language signed in): for the note after the signers
     for row in listed(slug, *signer_conditions):
         for make_row in row_makers:
-            for text, language in make_row(row):
+            for text, language in signer_cells(make_row, row, characters.unlisted):
                 characters.add_written(text, language)
         versions.add((row.letter_version, row.locale))
     if note:
@@ -95,24 +99,36 @@ def _write_numbered(index):
     return _write(packets[index], fonts, generated_at, slug, note, directory)
 
 
-def build(definition, directory, generated_at=None, progress=lambda packets: packets, workers=1):
+def _report(characters, report):
+    """Log what the build could not draw (fonts.CharacterSets.problems), and add it to `report`."""
+    for line in characters.problems():
+        logger.warning(line)
+        if report is not None:
+            report.append(line)
+
+
+def build(definition, directory, generated_at=None, progress=lambda packets: packets, workers=1, report=None):
     """Write every packet of the campaign under `directory`. Returns [(packet, path)].
 
     `progress` wraps the list of packets being written (e.g. in a progress bar). With `workers`
     > 1 (the command line; never inside a web request) packets are drawn by that many forked
     processes: a packet per member of Congress keeps both cores busy. The files are the same.
+    What could not be drawn (a name's character no font has, a row that failed) is logged and
+    added to the list `report`, if given: one name never stops a build.
     """
     generated_at = generated_at or now_to_the_second()
     with in_delivered_language(definition):  # forked workers inherit it
-        return _build(definition, directory, generated_at, progress, workers)
+        return _build(definition, directory, generated_at, progress, workers, report)
 
 
-def _build(definition, directory, generated_at, progress, workers):
+def _build(definition, directory, generated_at, progress, workers, report):
     global _job
     packets = packets_for(definition, generated_at).packets
     slug = definition.slug
     note = _version_note(definition, packets)
-    with FontSet(_characters(packets, slug, note)) as fonts:
+    characters = _characters(packets, slug, note)
+    _report(characters, report)
+    with FontSet(characters) as fonts:
         if workers <= 1 or len(packets) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return [(packet, _write(packet, fonts, generated_at, slug, note, directory))
                     for packet in progress(packets)]
@@ -137,5 +153,7 @@ def build_one(definition, filename, generated_at=None):
             return None
         conditions = packet.signers.conditions if packet.signers else ()
         note = _version_note(definition, [packet])
-        with FontSet(_characters([packet], definition.slug, note, conditions)) as fonts:
+        characters = _characters([packet], definition.slug, note, conditions)
+        _report(characters, None)
+        with FontSet(characters) as fonts:
             return packet, render(packet, fonts, generated_at, definition.slug, note)

@@ -39,7 +39,12 @@ def _signer_columns():
 
 
 def _label(stored):
-    return District.stored(stored).label if stored else ""
+    """How a stored district is printed; a value not written like one (a bad import, a hand edit)
+    is printed as it is: one row never stops a build."""
+    try:
+        return District.stored(stored).label if stored else ""
+    except ValueError:
+        return stored
 
 
 def member_name(member):

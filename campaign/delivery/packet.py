@@ -15,7 +15,7 @@ from flask_babel import format_decimal, ngettext, pgettext
 
 from ..i18n import current_language, language_name
 from ..mail.compose import in_language
-from .document import Column, PacketDocument
+from .document import Column, PacketDocument, signer_cells
 from .fonts import FACE_INDEX, LATIN_FACE
 from .signers import listed
 
@@ -201,7 +201,7 @@ def render(packet, fonts, generated_at, slug, note=None):
         def rows():
             for row in listed(slug, *packet.signers.conditions):
                 tally[row.letter_version, row.locale] += 1
-                yield packet.signers.row(row)
+                yield signer_cells(packet.signers.row, row)
 
         document.heading(packet.signers.heading, packet.signers.face)
         document.table(packet.signers.columns, rows())
