@@ -139,7 +139,7 @@ def test_joiners_stay_where_they_join(app, client):
 def test_organisations_in_every_script_are_drawn_in_the_coalition_letter(app, client, runner, tmp_path):
     for number, (script, first, last) in enumerate(SCRIPT_NAMES):
         response = sign_organisation(client, "en", organisation=f"{first} {last}", organisation_en=f"{script} group",
-                                     email=f"contact{number}@example.org")
+                                     email=f"contact{number}@example.org", homepage=f"group{number}.example.org")
         assert response.status_code == 303, (script, response.get_data(as_text=True))
     with app.app_context():
         db.session.execute(update(Organisation).values(status="approved"))
@@ -175,7 +175,7 @@ def drawn_runs(pdf_bytes):
                 current = maps[operands[0]]
             elif operator in (b"Tj", b"TJ") and current:
                 strings = operands[0] if operator == b"TJ" else [operands[0]]
-                data = b"".join(bytes(s, "latin-1") if isinstance(s, str) else bytes(s)
+                data = b"".join(s.get_original_bytes() if hasattr(s, "get_original_bytes") else bytes(s)
                                 for s in strings if not isinstance(s, (int, float)))
                 glyphs = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
                 runs.append((current[0], [(glyph, current[1].get(glyph, "")) for glyph in glyphs]))
@@ -186,7 +186,8 @@ def test_arabic_is_joined_and_right_to_left_and_hebrew_right_to_left(app, client
     from campaign.delivery.build import build_one
     from campaign.campaigns import definitions
 
-    sign_everyone(app, client, "unhcr", [("Arabic", "محمد", "العلي"), ("Hebrew", "נועה", "כהן")])
+    persian = ("Persian", "\u0645\u06cc\u200c\u0631\u0636\u0627", "\u0627\u062d\u0645\u062f\u06cc")  # می‌رضا احمدی
+    sign_everyone(app, client, "unhcr", [("Arabic", "محمد", "العلي"), ("Hebrew", "נועה", "כהן"), persian])
     unhcr = next(definition for definition in definitions() if definition.slug == "unhcr")
     with app.test_request_context("/"):
         _packet, data = build_one(unhcr, "unhcr.pdf")
@@ -201,6 +202,8 @@ def test_arabic_is_joined_and_right_to_left_and_hebrew_right_to_left(app, client
     assert "دمحم" in arabic_line and "يلعلا" in arabic_line, arabic_line
     hebrew_line = "".join(text for glyphs in hebrew for _glyph, text in glyphs)
     assert "העונ" in hebrew_line and "ןהכ" in hebrew_line, hebrew_line
+    # A Persian name keeps its zero-width non-joiner (ی stays unjoined) and its letters in order.
+    assert "\u06cc\u062f\u0645\u062d\u0627 \u0627\u0636\u0631\u200c\u06cc\u0645" in arabic_line, arabic_line
 
 
 # -- what no font has, and rows that cannot be drawn -------------------------------------------
@@ -220,21 +223,41 @@ def test_a_character_no_font_has_is_drawn_as_a_replacement_and_reported(app, cli
     assert "Ankh\ufffdScribe" in squeezed(text)
 
 
-def test_one_bad_row_is_reported_and_the_rest_build(app, runner, tmp_path, client, districts, caplog):  # noqa: F811
+def test_a_malformed_district_stops_no_build(app, runner, tmp_path, client, districts):  # noqa: F811
     congress_signer(client, "Grace", "Lee", "92808")
-    congress_signer(client, "Broken", "Row", "92808")
+    congress_signer(client, "Broken", "District", "92808")
     with app.app_context():  # a district no form writes (a bad import, a hand edit)
         db.session.execute(update(Signature).where(Signature.first_name == "Broken").values(district="CA-40-x"))
         db.session.commit()
+    files = build(runner, "congress", tmp_path)
+    senator = page_text(files["senate/CA-alex-padilla.pdf"])
+    assert "Grace Lee" in senator and "Broken District" in senator and "CA-40-x" in senator
+
+
+def test_one_row_that_cannot_be_made_is_reported_and_the_rest_build(app, runner, tmp_path, client, monkeypatch,
+                                                                    caplog):
+    from campaign.delivery import unhcr
+
+    def failing_for_one(row):
+        if row.first_name == "Broken":
+            raise ValueError("a value no form writes")
+        return original(row)
+
+    original = unhcr.signer_row
+    monkeypatch.setattr(unhcr, "signer_row", failing_for_one)
+    for number, first in enumerate(["Grace", "Broken", "Mei"]):
+        assert sign(client, "unhcr", first_name=first, email=f"row{number}@example.org").status_code == 303
+    confirm_pending(app)
+    with app.app_context():
         broken = db.session.execute(select(Signature.id).where(Signature.first_name == "Broken")).scalar_one()
     with caplog.at_level(logging.WARNING):
-        result = runner.invoke(args=["delivery", "build", "congress", "--out", str(tmp_path),
-                                     "--generated-at", GENERATED_AT, "--workers", "1"])
+        result = runner.invoke(args=["delivery", "build", "unhcr", "--out", str(tmp_path),
+                                     "--generated-at", GENERATED_AT])
     assert result.exit_code == 0, result.output
-    assert f"1 signature could not be listed" in result.output and str(broken) in result.output
-    assert f"signature {broken}" in caplog.text
-    text = squeezed(page_text(tmp_path / "senate" / "CA-alex-padilla.pdf"))
-    assert "GraceLee" in text and "\ufffd" in text
+    assert f"1 signature could not be listed and is printed as \ufffd (signature {broken})" in result.output
+    assert f"signature {broken} could not be listed" in caplog.text and "Broken" not in caplog.text
+    text = squeezed(page_text(tmp_path / "unhcr.pdf"))
+    assert "GraceLee" in text and "MeiLee" in text and "\ufffd" in text and "Broken" not in text
 
 
 # -- the dashboard, byte-reproducibility, the signing rules ------------------------------------
