@@ -121,69 +121,61 @@ def test_the_data_and_its_licence_notes_are_in_the_project():
     assert "CC0 1.0" in notices["NOTICE-legislators.md"]
 
 
-# --- the congress form --------------------------------------------------------------------------
+# --- the congress form (the question itself: test_district_step.py) -------------------------------
 
 def test_zip_with_one_district_stores_it(app, client, districts):
     assert sign(client, "congress", zip_code="92808").status_code == 303
-    assert stored(app) == [("CA-40", "100 Main Street")]
+    assert stored(app) == [("CA-40", None)]  # no street address is asked or stored
 
 
 def test_at_large_state_stores_district_00(app, client, districts):
     assert sign(client, "congress", state="AK", city="Anchorage", zip_code="99501-1234").status_code == 303
-    assert stored(app) == [("AK-00", "100 Main Street")]
+    assert stored(app) == [("AK-00", None)]
 
 
 def test_zip_with_several_districts_asks_the_signer_to_choose(app, client, rows, districts):
     response = sign(client, "congress", zip_code="92833")
+    assert response.status_code == 200 and rows() == 0  # a question, not an error
+    html = response.get_data(as_text=True)
+    assert "Which congressional district do you live in?" in html
+    assert radio_labels(response) == [("CA-38", "CA-38 — Linda T. Sánchez"), ("CA-45", "CA-45 — Derek Tran"),
+                                      ("CA-46", "CA-46 — vacant seat"), ("unsure", "I’m not sure")]
+    # What was typed is kept.
+    assert 'value="92833"' in html and 'value="Fullerton"' in html
+    assert sign(client, "congress", zip_code="92833", district="CA-45").status_code == 303
+    assert stored(app) == [("CA-45", None)]
+
+
+def test_a_choice_outside_the_candidates_is_asked_again(app, client, rows, districts):
+    response = sign(client, "congress", zip_code="92833", district="CA-40")
+    assert response.status_code == 200 and rows() == 0
+    assert [value for value, _ in radio_labels(response)] == ["CA-38", "CA-45", "CA-46", "unsure"]
+    assert 'checked' not in re.search(r'<fieldset class="question".*?</fieldset>', response.get_data(as_text=True),
+                                      re.DOTALL).group(0)
+
+
+def test_a_zip_the_table_lacks_in_the_chosen_state_signs_with_no_district(app, client, districts):
+    # 96161 (Truckee, California) is not in the sample table: no district is guessed, none is asked.
+    assert sign(client, "congress", zip_code="96161").status_code == 303
+    assert stored(app) == [(None, None)]
+
+
+def test_zip_in_another_state_is_corrected(app, client, rows, districts):
+    response = sign(client, "congress", state="AK", city="Anchorage", zip_code="92808")
     assert response.status_code == 400 and rows() == 0
     html = response.get_data(as_text=True)
-    assert "Your ZIP code is in more than one congressional district. Please choose yours." in html
-    assert radio_labels(response) == [("CA-38", "CA-38 — Linda T. Sánchez"), ("CA-45", "CA-45 — Derek Tran"),
-                                      ("CA-46", "CA-46 — vacant seat")]
-    # What was typed is kept.
-    assert 'value="100 Main Street"' in html and 'value="92833"' in html
-    assert sign(client, "congress", zip_code="92833", district="CA-45").status_code == 303
-    assert stored(app) == [("CA-45", "100 Main Street")]
+    assert "ZIP code 92808 is in California, not Alaska: check the state or the ZIP code." in html
+    assert radio_labels(response) == []
 
 
-def test_a_choice_outside_the_candidates_is_refused(app, client, rows, districts):
-    response = sign(client, "congress", zip_code="92833", district="CA-40")
-    assert response.status_code == 400 and rows() == 0
-    assert "Please choose your congressional district from the list." in response.get_data(as_text=True)
-    assert [value for value, _ in radio_labels(response)] == ["CA-38", "CA-45", "CA-46"]
-
-
-def test_unknown_zip_offers_the_states_districts(app, client, rows, districts):
-    response = sign(client, "congress", zip_code="96161")
-    assert response.status_code == 400 and rows() == 0
-    assert ("We could not find your ZIP code in California, so all of its congressional districts are listed. "
-            "Please choose yours.") in response.get_data(as_text=True)
-    choices = radio_labels(response)
-    assert len(choices) == 52 and choices[0] == ("CA-01", "CA-1 — vacant seat")
-    assert ("CA-40", "CA-40 — Young Kim") in choices
-    assert sign(client, "congress", zip_code="96161", district="CA-52").status_code == 303
-    assert stored(app) == [("CA-52", "100 Main Street")]
-
-
-def test_zip_in_another_state_offers_the_chosen_states_districts(app, client, districts):
-    response = sign(client, "congress", state="AK", city="Anchorage", zip_code="92808")
-    assert response.status_code == 303  # Alaska has one district: nothing to choose
-    assert stored(app) == [("AK-00", "100 Main Street")]
-
-
-def test_typed_district_needs_no_choice(app, client, districts):
-    assert sign(client, "congress", zip_code="92833", address_or_district="ca 40").status_code == 303
-    assert stored(app) == [("CA-40", None)]
-
-
-def test_without_imported_data_the_address_is_stored_without_district(app, client):
+def test_without_imported_data_nothing_is_looked_up(app, client):
     assert sign(client, "congress", zip_code="92833").status_code == 303
-    assert stored(app) == [(None, "100 Main Street")]
+    assert stored(app) == [(None, None)]
 
 
 def test_the_choice_is_asked_in_the_page_language(app, client, districts):
     response = sign(client, "congress", lang="ko", zip_code="92833")
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Your ZIP code is in more than one congressional district" not in html
+    assert response.status_code == 200
+    assert "Which congressional district do you live in?" not in html
     assert "CA-38 — Linda T. Sánchez" in html  # the member's name as in the data

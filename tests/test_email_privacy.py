@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from campaign.extensions import db
 from campaign.models import CampaignSettings, Consent, OutboxMessage, Signature, utcnow
 from campaign.petitions.identity import identity_key
-from conftest import TABLES, VALID_SIGNERS, sign
+from conftest import TABLES, VALID_SIGNERS, older_street_address, sign
 from email_support import bodies, link_path, mail_app, mailbox, press_button, send_outbox  # noqa: F401
 
 EMAIL = "mei.chen@example.org"
@@ -40,8 +40,9 @@ def test_erase_leaves_no_trace_of_the_person_but_the_count(mail_app, mailbox, co
     sign(client, "xi", "zh-Hant", first_name="美", last_name="陳", city="台北", region="台灣", country="TW",
          email=EMAIL, email_use="petition_updates")
     sign(client, "unhcr", email=EMAIL.upper(), first_name="Mei", last_name="Chen", updates="y")
-    sign(client, "congress", first_name="Mei", last_name="Chen", address_or_district="1600 Elm Street Apt 4",
+    sign(client, "congress", first_name="Mei", last_name="Chen",
          city="Fullerton", state="CA", zip_code="92833", email=f" {EMAIL} ", follow_up="y")
+    older_street_address(app, "Mei", "1600 Elm Street Apt 4")  # signed when the form still asked for it
     # Someone else, who must keep everything.
     sign(client, "xi", email=OTHER, first_name="Other", last_name="Person", email_use="petition_updates")
     send_outbox(app)
@@ -111,7 +112,8 @@ def test_anonymise_after_the_configured_period_keeps_what_packets_need(mail_app,
     client = open_app.test_client()
     sign(client, "xi", email="confirmed@example.org")
     sign(client, "xi", email="pending@example.org")
-    sign(client, "congress", address_or_district="100 Main Street", email="young@example.org", follow_up="y")
+    sign(client, "congress", email="young@example.org", follow_up="y")
+    older_street_address(open_app, "Young", "100 Main Street")  # signed when the form still asked for it
     sign(client, "unhcr", email="jiwoo@example.org")
     send_outbox(open_app)
     for address in ("confirmed@example.org", "jiwoo@example.org"):

@@ -10,7 +10,7 @@ from conftest import csrf_token
 ENDPOINTS = ["/", "/en/", "/ko/", "/zh-Hans/xi/", "/zh-Hant/unhcr/", "/en/congress/", "/ko/xi/thanks",
              "/en/unhcr/count.json"]
 FIELDS = ["first_name", "last_name", "email", "city", "region", "country", "state", "zip_code",
-          "address_or_district", "email_use", "updates", "follow_up", "website", "csrf_token",
+          "district", "district_asked", "email_use", "updates", "follow_up", "website", "csrf_token",
           "organisation", "organisation_en", "homepage"]
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)

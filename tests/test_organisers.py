@@ -319,8 +319,7 @@ def test_dashboard_figures(app, admin):
     sign(public, "unhcr", "ko", email="b@example.org", country="KR")
     sign(public, "unhcr", "zh-Hant", email="c@example.org", country="TW")
     sign(public, "congress", "en")
-    sign(public, "congress", "en", first_name="Ann", zip_code="99501", state="AK", city="Anchorage",
-         address_or_district="AK-AL")
+    sign(public, "congress", "en", first_name="Ann", zip_code="99501", state="AK", city="Anchorage")
     sign(public, "xi", "en", email="waiting@example.org")
     xi_waiting = client_page(app, "/en/organisers/xi/")
     assert "0 signatures in total." in xi_waiting

@@ -134,3 +134,26 @@ def test_limits_are_read_from_the_environment(monkeypatch):
     assert app.config["RATELIMIT_IPV6_PREFIX"] == 48
     assert app.config["SIGN_RATE_LIMIT_ALL_CAMPAIGNS"] == "7 per minute"
     assert app.config["SIGN_CEILING_PER_CAMPAIGN"] == "500 per second"
+
+
+class _RedisGone:
+    """The limiter's storage failing between the client's limits and the campaign's ceiling."""
+
+    @property
+    def limiter(self):
+        return self
+
+    def hit(self, *args, **kwargs):
+        from redis.exceptions import ConnectionError
+
+        raise ConnectionError("Redis went away")
+
+
+def test_the_ceiling_follows_ratelimit_fail_when_redis_goes_away(make_app, rows, monkeypatch):
+    monkeypatch.setattr("campaign.petitions.ceiling.limiter", _RedisGone())
+    opened = make_app(RATELIMIT_FAIL="open", PROPAGATE_EXCEPTIONS=False).test_client()
+    assert sign(opened, "unhcr").status_code == 303
+    assert rows("unhcr") == 1
+    closed = make_app(RATELIMIT_FAIL="closed", PROPAGATE_EXCEPTIONS=False).test_client()
+    assert sign(closed, "unhcr", email="second@example.org").status_code == 503
+    assert rows("unhcr") == 1

@@ -62,14 +62,14 @@ def test_stored_signature_keeps_locale_source_time_and_consent(client, app):
         assert consent.wording_version.startswith("xi-email-use-")
 
 
-def test_congress_stores_district_or_address_never_an_unconsented_email(client, app):
-    sign(client, "congress", address_or_district="ca 40", email="young@example.org")
-    sign(client, "congress", first_name="Min", address_or_district="1 Elm Road", email="min@example.org",
-         follow_up="y")
+def test_congress_stores_no_street_address_and_never_an_unconsented_email(client, app):
+    # A street address posted anyway (an old page, a bot) is not stored: the form no longer asks it.
+    sign(client, "congress", address_or_district="1 Elm Road", email="young@example.org")
+    sign(client, "congress", first_name="Min", email="min@example.org", follow_up="y")
     with app.app_context():
         by_name = {s.first_name: s for s in db.session.query(Signature)}
-    assert (by_name["Young"].district, by_name["Young"].street_address, by_name["Young"].email) == ("CA-40", None, None)
-    assert (by_name["Min"].district, by_name["Min"].street_address, by_name["Min"].email) == (None, "1 Elm Road", "min@example.org")
+    assert (by_name["Young"].street_address, by_name["Young"].email) == (None, None)
+    assert (by_name["Min"].street_address, by_name["Min"].email) == (None, "min@example.org")
 
 
 def test_honeypot_gets_the_normal_answer_but_stores_nothing(client, count):

@@ -12,6 +12,11 @@ Correction of fact (issue 15):
   redistricting (2021–2023) she represented the 48th. The 39th was never hers (it was Young Kim's seat
   in the 117th Congress). Sources: congress.gov, H.R.958 (118th Congress), sponsor line "Rep. Steel,
   Michelle [R-CA-45]"; Biographical Directory of the U.S. Congress, S001135.
+
+Signer fields: the design asked for "street address or district"; the form asks neither. The ZIP
+code finds the district (and where it crosses district lines, the signer answers a question:
+congress_district.py), and no street address is stored, since nothing used it. Rows signed
+before keep theirs until `flask privacy anonymise` strips it.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -19,16 +24,16 @@ from datetime import date
 from flask_babel import format_date, gettext as _, lazy_gettext as _l, lazy_pgettext, ngettext, pgettext
 from wtforms import ValidationError
 
-from ..congress_data import candidate_districts, representatives, zip_data_loaded
-from ..districts import NotADistrict, UnknownDistrict, parse_district
+from ..congress_data import look_up_zip, nearby_places, only_district, representatives, zip_data_loaded
 from ..i18n import current_language
 from ..petitions.blueprint import make_petition_blueprint
 from ..petitions.definition import CampaignDefinition, ConsentAnswer, UpdatesConsent
-from ..petitions.forms import SignatureForm, as_choices, city_field, consent_box, email_field, us_state_field
+from ..petitions.forms import SignatureForm, city_field, consent_box, email_field, us_state_field
 from ..petitions.validation import PlainText, Required, UsZip, strip_text
 from ..places import us_states
 from .common import coalition_name
-from wtforms import RadioField, StringField
+from .congress_district import DistrictQuestion
+from wtforms import StringField
 
 FOLLOW_UP_WORDING = "congress-follow-up-2026-11"
 
@@ -167,19 +172,6 @@ def letter_facts(state):
 
 
 class CongressSignatureForm(SignatureForm):
-    address_or_district = StringField(
-        # Translators: Field on the congress sign page: a street address, or a district such as CA-40.
-        lazy_pgettext("form field", "Street address or congressional district"),
-        # Translators: Hint under the address field of the congress sign page. Keep "CA-40" as it is.
-        description=_l("Your street address lets us find your congressional district. If you prefer, "
-                       "enter your district instead, for example CA-40."),
-        # Translators: Error on the congress sign page when the address field is empty.
-        validators=[Required(_l("Please enter your street address or your congressional district.")),
-                    PlainText(200)],
-        filters=[strip_text],
-        # One line: address-line1 (street-address is for multi-line fields).
-        render_kw={"autocomplete": "address-line1", "maxlength": 200},
-    )
     city = city_field()
     state = us_state_field()
     zip_code = StringField(
@@ -190,10 +182,8 @@ class CongressSignatureForm(SignatureForm):
         filters=[strip_text],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 10},
     )
-    # Shown only when the ZIP code leaves a choice (several districts, or a ZIP not in the table).
-    district = RadioField(
-        # Translators: Heading of the list of congressional districts a signer chooses from.
-        lazy_pgettext("form field", "Your congressional district"), choices=[], validate_choice=False)
+    # Asked only when the ZIP code crosses district lines (congress_district.py).
+    district = DistrictQuestion()
     # Translators: Hint under the optional email field of the congress sign page.
     email = email_field(required=False, description=_l(
         "Please enter your email address if you would like more information about our organization "
@@ -205,73 +195,45 @@ class CongressSignatureForm(SignatureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.chosen_district = None  # set by validate() when the ZIP code gives the district
+        self.chosen_district = None  # set by validate() when the ZIP code, or the signer's answer, gives it
 
     def detail_fields(self):
         return [field for field in super().detail_fields() if field is not self.district or field.choices]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if self._finds_district():
-            valid = self._choose_district() and valid
+        if self._looks_up_district():
+            valid = self._settle_district() and valid
         return valid
 
-    def _finds_district(self):
-        """A street address with a valid state and ZIP code, and the district table is loaded."""
-        fields = (self.address_or_district, self.state, self.zip_code)
-        return (all(field.data and not field.errors for field in fields) and self.typed_district() is None
-                and zip_data_loaded())
+    def _looks_up_district(self):
+        return all(field.data and not field.errors for field in (self.state, self.zip_code))
 
-    def _choose_district(self):
-        """One district: use it. Several: the signer chooses among them. A ZIP code not found in the
-        state: the signer chooses among the state's districts."""
+    def _settle_district(self):
+        """One district: use it. Several: ask (or take the answer). A ZIP code of another state:
+        a short correction. None known: no district, so the state's senators get the signature.
+        Before `flask data import` has run, only a state with a single district gives one."""
         state = self.state.data
-        candidates, found = candidate_districts(self.zip_code.data, state)
-        if len(candidates) <= 1:
-            self.chosen_district = candidates[0] if candidates else None
+        if not zip_data_loaded():
+            self.chosen_district = next(iter(only_district(state)), None)
             return True
-        names = representatives(state)
-        self.district.choices = as_choices(
-            [(str(district), district_choice_label(district, names.get(district.number))) for district in candidates])
-        by_value = {str(district): district for district in candidates}
-        if self.district.data in by_value:
-            self.chosen_district = by_value[self.district.data]
+        found = look_up_zip(self.zip_code.data, state)
+        if found.other_state:
+            names = us_states()
+            # Translators: Error under the ZIP code on the congress sign page. %(zip)s is the ZIP code typed; %(zip_state)s the U.S. state it belongs to; %(state)s the state the signer chose.
+            self.zip_code.errors.append(_("ZIP code %(zip)s is in %(zip_state)s, not %(state)s: check the state or "
+                                          "the ZIP code.", zip=self.zip_code.data[:5],
+                                          zip_state=names[found.other_state].name(current_language()),
+                                          state=names[state].name(current_language())))
+            return False
+        if len(found.districts) <= 1:
+            self.chosen_district = found.districts[0] if found.districts else None
             return True
-        if self.district.data:
-            # Translators: Error on the congress sign page when the chosen district is not one of those listed.
-            message = _("Please choose your congressional district from the list.")
-        elif found:
-            # Translators: Shown above the list of districts when the signer's ZIP code crosses district lines.
-            message = _("Your ZIP code is in more than one congressional district. Please choose yours.")
-        else:
-            # Translators: Shown above the list of all districts of a state. %(state)s is the U.S. state the signer chose.
-            message = _("We could not find your ZIP code in %(state)s, so all of its congressional districts "
-                        "are listed. Please choose yours.", state=us_states()[state].name(current_language()))
-        self.district.errors = [message]
-        return False
-
-    def typed_district(self):
-        try:
-            return parse_district(self.address_or_district.data)
-        except (NotADistrict, UnknownDistrict):
-            return None
-
-    def validate_address_or_district(self, field):
-        try:
-            district = parse_district(field.data)
-        except NotADistrict:
-            if len(field.data) < 5:
-                # Translators: Error on the congress sign page: the address is too short. Keep "CA-40".
-                raise ValidationError(_l("Please enter your full street address, or your district such as CA-40."))
-            return
-        except UnknownDistrict:
-            raise ValidationError(
-                # Translators: Error on the congress sign page. %(district)s is what the signer typed, such as "CA-99".
-                _l("%(district)s is not a congressional district. Please check the state and number.",
-                   district=field.data.upper()))
-        if self.state.data and district.state != self.state.data:
-            # Translators: Error on the congress sign page. %(district)s is a district such as "CA-40".
-            raise ValidationError(_l("District %(district)s is not in the state you chose.", district=district.label))
+        answered, self.chosen_district = self.district.settle(
+            self.zip_code.data, found.districts, representatives(state), nearby_places(self.zip_code.data, found.districts))
+        # The question takes the focus unless an error summary is there to take it.
+        self.district.focus = not answered and not any(field.errors for field in self)
+        return answered
 
     def validate_email(self, field):
         if self.follow_up.data and not field.data:
@@ -279,26 +241,17 @@ class CongressSignatureForm(SignatureForm):
             raise ValidationError(_l("Please enter your email address to receive follow-up emails."))
 
 
-def district_choice_label(district, name):
-    if name is None:
-        # Translators: Congress sign page: a congressional district (such as CA-14) in the list a signer chooses from, whose seat in the House is vacant.
-        return pgettext("district choice", "%(district)s — vacant seat") % {"district": district.label}
-    # Translators: Congress sign page: a congressional district in the list a signer chooses from: %(district)s is the district (such as CA-40), %(name)s its representative. The name stays in English as it comes from the data (e.g. "CA-40 — Young Kim").
-    return pgettext("district choice", "%(district)s — %(name)s") % {"district": district.label, "name": name}
-
-
 def identity(form):
     return (form.first_name.data, form.last_name.data, form.zip_code.data[:5])
 
 
 def signature_values(form):
-    typed = form.typed_district()
-    district = typed or form.chosen_district
+    district = form.chosen_district
     zip_code = form.zip_code.data.replace("-", "")
     return {
         "first_name": form.first_name.data,
         "last_name": form.last_name.data,
-        "street_address": None if typed else form.address_or_district.data,
+        "street_address": None,  # no longer asked: the ZIP code finds the district
         "district": str(district) if district else None,
         "city": form.city.data,
         "region": form.state.data,

@@ -70,7 +70,8 @@ def make_petition_blueprint(definition):
                                     # Translators: On a sign page when someone tries to sign after the deadline.
                                     notice=_("This petition is closed and no longer accepts signatures."))
         if not form.validate_on_submit():
-            return render_sign_page(form, campaign_state(definition), status=400)
+            # No error but not done: the form asks one more question (the congress district).
+            return render_sign_page(form, campaign_state(definition), status=400 if form.errors else 200)
         if not form.is_bot:
             wait = seconds_until_room(definition.slug)
             if wait is not None:

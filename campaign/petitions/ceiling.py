@@ -11,6 +11,7 @@ import time
 
 from flask import current_app
 from limits import parse_many
+from redis.exceptions import RedisError
 
 from ..extensions import limiter
 
@@ -23,8 +24,15 @@ def seconds_until_room(slug):
     # limiter.limiter is Redis, or this process's memory while Redis is down and RATELIMIT_FAIL=open.
     strategy = limiter.limiter
     waits = []
-    for item in parse_many(current_app.config["SIGN_CEILING_PER_CAMPAIGN"]):
-        if not strategy.hit(item, SCOPE, slug):
-            reset_at = strategy.get_window_stats(item, SCOPE, slug).reset_time
-            waits.append(max(1, math.ceil(reset_at - time.time())))
+    try:
+        for item in parse_many(current_app.config["SIGN_CEILING_PER_CAMPAIGN"]):
+            if not strategy.hit(item, SCOPE, slug):
+                reset_at = strategy.get_window_stats(item, SCOPE, slug).reset_time
+                waits.append(max(1, math.ceil(reset_at - time.time())))
+    except RedisError:
+        if current_app.config["RATELIMIT_FAIL"] != "open":
+            raise  # the 503 page (site.py)
+        # Redis went away since this request's other limits were checked: sign, as they would.
+        current_app.logger.warning("rate-limit storage unreachable: campaign ceiling not checked")
+        return None
     return max(waits) if waits else None

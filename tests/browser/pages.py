@@ -21,7 +21,6 @@ NAMES = {
 AUTOFILL = {
     "first_name": ("given-name", None),
     "last_name": ("family-name", None),
-    "address_or_district": ("address-line1", None),
     "city": ("address-level2", None),
     "state": ("address-level1", None),
     "region": ("address-level1", None),
@@ -38,7 +37,6 @@ AUTOFILL = {
 FIELD_LABELS = {  # field name -> (context, msgid) of its label
     "first_name": ("form field", "First name"),
     "last_name": ("form field", "Last name"),
-    "address_or_district": ("form field", "Street address or congressional district"),
     "city": ("form field", "City"),
     "state": ("U.S. state", "State"),
     "region": ("form field", "State or province"),
@@ -74,7 +72,7 @@ def signer(slug, tag):
     first, last = NAMES[tag]
     email = f"{slug}.{tag.lower()}.{number}@example.org"
     if slug == "congress":
-        return {"text": {"first_name": first, "last_name": last, "address_or_district": "100 Main Street",
+        return {"text": {"first_name": first, "last_name": last,
                          "city": "Fullerton", "zip_code": str(92800 + number), "email": email},
                 "select": {"state": "CA"}, "check": ["follow_up"], "choice": None}
     if slug == "xi":
