@@ -79,3 +79,19 @@ def test_three_district_choice(visit, catalogs, district_table, tag, device):
     unsure.check()
     submit(page, catalog)
     expect(page).to_have_url(f"{page.url.split('/' + tag + '/')[0]}/{tag}/congress/thanks")
+
+
+@pytest.mark.parametrize("tag", ["en", "ko", "zh-Hant"])
+def test_the_question_passes_axe(visit, axe_script, district_table, tag):
+    from .test_accessibility import SERIOUS, axe_violations
+
+    # bypass_csp: our Content-Security-Policy forbids inline script, which is how axe is injected.
+    page = visit(tag, bypass_csp=True).new_page()
+    page.goto(f"/{tag}/congress/")
+    for name, value in (("first_name", "Young"), ("last_name", "Park"), ("city", "Fullerton"), ("zip_code", "92833")):
+        page.locator(f'form [name="{name}"]').fill(value)
+    page.locator('form [name="state"]').select_option("CA")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("fieldset.question")).to_be_visible()
+    serious = [v for v in axe_violations(page, axe_script) if v["impact"] in SERIOUS]
+    assert serious == []
