@@ -149,6 +149,14 @@ def test_a_district_not_among_the_choices_asks_again_without_storing(app, client
     assert [value for value, _label, _hint in options(question(response))] == ["CA-38", "CA-45", "CA-46", "unsure"]
 
 
+def test_an_answer_is_kept_when_another_field_needs_fixing(app, client, rows, fullerton):
+    response = sign(client, "congress", zip_code="92833", district="CA-45", district_asked="92833", last_name="")
+    assert response.status_code == 400 and rows() == 0
+    fieldset = question(response)
+    assert fieldset.find("input", attrs={"value": "CA-45"}).has_attr("checked")
+    assert fieldset.find("legend").get("autofocus") is None  # the error summary takes the focus
+
+
 def test_a_question_left_unanswered_says_so(app, client, rows, fullerton):
     response = sign(client, "congress", zip_code="92833", district_asked="92833")
     assert response.status_code == 400 and rows() == 0

@@ -50,20 +50,21 @@ class DistrictQuestion(RadioField):
 
     def settle(self, zip_code, districts, names, places):
         """(answered, district): the signer's answer among `districts`, the District objects a
-        ZIP code touches; district is None for "I'm not sure". Without an answer, the question
-        is made ready to be shown and answered is False."""
+        ZIP code touches; district is None for "I'm not sure". The question is made ready to be
+        shown either way: unanswered, to be answered; answered, so that the answer stays on the
+        page if another field sends the form back."""
         zip5 = zip_code[:5]
         by_value = {str(district): district for district in districts}
-        if self.data in by_value:
-            return True, by_value[self.data]
-        if self.data == UNSURE:
-            return True, None
         # Translators: Congress sign page, the district question: the last choice, for a signer who does not know their district (no representative then receives the signature).
         unsure = pgettext("district choice", "I’m not sure")
         self.choices = as_choices([*((value, district_choice_label(district, names.get(district.number)))
                                      for value, district in by_value.items()), (UNSURE, unsure)])
         self.places = {value: places.get(district, ()) for value, district in by_value.items()}
         self.asked_zip = zip5
+        if self.data in by_value:
+            return True, by_value[self.data]
+        if self.data == UNSURE:
+            return True, None
         if self.answered_zip == zip5 and not self.data:
             # Translators: Congress sign page: error when the district question was shown and the form was sent again without an answer.
             self.errors = [_("Choose your congressional district, or “I’m not sure”.")]
