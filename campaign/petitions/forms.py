@@ -92,6 +92,24 @@ def place_choices(kind, tag):
     return tuple(as_choices([("", _l("Choose…")), *places]))
 
 
+@lru_cache(maxsize=64)
+def countries_first(tag, first):
+    """The country list with the countries `first` (ISO codes, in order) in a group of their
+    own above every country in the language's order, where they appear again: a signer who
+    looks in either place finds theirs."""
+    if not first:
+        return place_choices("country", tag)
+    names = dict(country_choices(tag))
+    choose, *everything = place_choices("country", tag)
+    # Translators: Heading of the first group of the country list on a sign form: the countries most signers of this petition come from.
+    likely = lazy_pgettext("country list", "Where most signers live")
+    # Translators: Sign pages, country list: heading of its second group: every country, in the language's order.
+    every = lazy_pgettext("country list", "All countries")
+    return (choose,
+            *(SelectChoice(code, names[code], optgroup=likely) for code in first if code in names),
+            *(SelectChoice(choice.value, choice.label, optgroup=every) for choice in everything))
+
+
 def choice_field(label, choices, message):
     return RadioField(label, choices=as_choices(choices), validate_choice=False,
                       validators=[Required(message), OneOf(message)])
@@ -138,6 +156,11 @@ class SignatureForm(FlaskForm):
     def is_bot(self):
         return bool((self.website.data or "").strip())
 
+    def put_countries_first(self, codes):
+        """List these countries (ISO codes) first in the country list (petitions/country_order.py)."""
+        if hasattr(self, "country"):
+            self.country.choices = list(countries_first(current_language(), tuple(codes)))
+
     def name_fields(self):
         """The name fields in the order readers of the page's language expect."""
         if family_name_first():
@@ -148,6 +171,11 @@ class SignatureForm(FlaskForm):
         """The campaign's own fields, in page order (everything but names, honeypot and CSRF)."""
         skip = {"first_name", "last_name", "withhold_name", "website", "csrf_token"}
         return [field for field in self if field.name not in skip]
+
+    def fields_in_page_order(self):
+        """Every field a signer sees, top to bottom: the error summary lists errors in this order."""
+        boxes = [self.withhold_name] if self.withhold_name is not None else []  # organisations have none
+        return [*self.name_fields(), *self.detail_fields(), *boxes]
 
     @property
     def csrf_expired(self):
