@@ -92,6 +92,16 @@ class DefaultConfig:
     PUBLIC_CACHE_SECONDS = 5
     # How long each process reuses the rendered blank sign page (petitions/page_cache.py).
     SIGN_PAGE_CACHE_SECONDS = 5
+    # Country lists start with the COUNTRY_LIST_TOP countries most signers come from, each with at
+    # least COUNTRY_LIST_MIN_SIGNERS counted signatures (a small place is never singled out), worked
+    # out once per COUNTRY_LIST_CACHE_SECONDS per process (petitions/country_order.py).
+    COUNTRY_LIST_TOP = 5
+    COUNTRY_LIST_MIN_SIGNERS = 20
+    COUNTRY_LIST_CACHE_SECONDS = 3600
+    # Below this many signatures a petition leads with its partners or "help us reach N", not its count.
+    SOCIAL_PROOF_THRESHOLD = 100
+    # The address on the About page and under each campaign's title; empty: MAIL_FROM's address.
+    CONTACT_EMAIL = ""
 
     # Email. Links in emails start with SITE_URL (never with the Host header a visitor sent).
     SITE_URL = "http://127.0.0.1:5000"

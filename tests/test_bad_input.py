@@ -42,7 +42,7 @@ BAD_INPUTS = [
     ("xi", "email", "a@b@c", "Please enter a valid email address, such as name@example.com."),
     ("xi", "country", "XX", "Please choose your country from the list."),
     ("xi", "email_use", "sell_it", "Please choose how we may use your email address."),
-    ("xi", "region", TEN_KB, "Please use at most %(max)s characters."),
+    ("xi", "city", TEN_KB, "Please use at most %(max)s characters."),
     ("unhcr", "country", "", "Please choose your country."),
     ("unhcr", "email", "x" * 300 + "@example.org", "Please use at most %(max)s characters."),
 ]

@@ -9,6 +9,7 @@ from ..sharing import add_sharing_routes
 from .ceiling import seconds_until_room
 from .confirmation import confirmation_required
 from .counting import campaign_state
+from .country_order import first_countries
 from .email_pages import add_email_routes
 from .media import add_media_routes
 from .page_cache import cached_sign_page
@@ -45,6 +46,12 @@ def make_petition_blueprint(definition):
     blueprint.petition = definition
 
     def render_sign_page(form, state, status=200, notice=None):
+    def new_form(formdata):
+        form = definition.form_class(formdata=formdata)
+        if "country" in form:  # only then is the (cached) question of where signers live asked
+            form.put_countries_first(first_countries(definition))
+        return form
+
         return private(render_template("petitions/sign.html", petition=definition, state=state, form=form,
                                        notice=notice), status)
 
@@ -52,7 +59,7 @@ def make_petition_blueprint(definition):
     def sign():
         def render():
             return render_template("petitions/sign.html", petition=definition, state=campaign_state(definition),
-                                   form=definition.form_class(formdata=None), notice=None)
+                                   form=new_form(None), notice=None)
         return private(cached_sign_page((definition.slug, g.lang), render))
 
     # The form validates its own CSRF token, so an expired token re-shows what was typed
@@ -64,7 +71,7 @@ def make_petition_blueprint(definition):
     def submit():
         state = campaign_state(definition, with_count=False)
         # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
-        form = definition.form_class(formdata=request.form)
+        form = new_form(request.form)
         if state.closed:
             return render_sign_page(form, campaign_state(definition), status=403,
                                     # Translators: On a sign page when someone tries to sign after the deadline.
