@@ -96,7 +96,6 @@ def preview_notice(tag):
 def han_variant(tag):
     """Which regional form of Han characters readers of `tag` expect: 'JP', 'KR', 'SC', 'TC', 'HK',
     or None for a language not written with them (fonts pick their face from this)."""
-    likely = get_global("likely_subtags").get(babel_name(tag).split("_")[0], "")
     locale = Locale.parse(babel_name(tag))
     language, script, territory = locale.language, locale.script, locale.territory
     if language == "ja":
@@ -104,8 +103,9 @@ def han_variant(tag):
     if language == "ko":
         return "KR"
     if language in ("zh", "yue"):
-        script = script or ("Hant" if language == "yue" or territory in ("TW", "HK", "MO") else
-                            likely.split("_")[1] if likely.count("_") >= 2 else "Hans")
+        if not script:  # CLDR's likely script: zh_TW -> Hant, zh -> Hans
+            likely = get_global("likely_subtags").get(f"{language}_{territory}" if territory else language, "")
+            script = "Hant" if "_Hant" in likely else "Hans"
         if script == "Hant":
             return "HK" if territory in ("HK", "MO") else "TC"
         return "SC"
