@@ -78,6 +78,12 @@ class CampaignDefinition:
     founding_signatories: tuple = ()
     # The app config key of a donation link shown with the campaign (unset or empty: no link).
     donation_setting: str | None = None
+    # ISO codes of the countries the country list shows first; None: those most of its signers
+    # come from (petitions/country_order.py).
+    first_countries: tuple | None = None
+    # Lazy string: a note above the letter that puts it in its time (organisers may replace it
+    # per language from the dashboard); None: no note unless an organiser writes one.
+    editor_note: object = None
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")
@@ -100,6 +106,14 @@ class CampaignState:
     goal: int
     deadline: date | None
     closed: bool
+    # Marked by an organiser: the letter belongs to its time (a notice says so; it may still be open).
+    historical: bool = False
+    # The organisers' editor's notes by language tag, replacing the definition's `editor_note`.
+    editor_notes: dict = field(default_factory=dict)
+
+    def editor_note(self, tag):
+        """The note above the letter in language `tag`: an organiser's, else the catalog's, else None."""
+        return (self.editor_notes or {}).get(tag) or self.definition.editor_note
 
     @property
     def progress_percent(self):
