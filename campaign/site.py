@@ -1,6 +1,7 @@
 """Pages outside any one campaign: language negotiation at `/`, the index, and error pages."""
 import math
 import time
+from email.utils import parseaddr
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from redis.exceptions import RedisError
@@ -30,6 +31,30 @@ def index(lang):
     g.lang = lang
     states = [campaign_state(definition) for definition in definitions()]
     return public(render_template("index.html", states=states))
+
+
+# About, privacy and accessibility: linked from every page's footer, the same for every visitor.
+@site.get("/<lang:lang>/about")
+def about(lang):
+    g.lang = lang
+    return public(render_template("site/about.html", contact=contact_address()))
+
+
+@site.get("/<lang:lang>/privacy")
+def privacy(lang):
+    g.lang = lang
+    return public(render_template("site/privacy.html", contact=contact_address()))
+
+
+@site.get("/<lang:lang>/accessibility")
+def accessibility(lang):
+    g.lang = lang
+    return public(render_template("site/accessibility.html", contact=contact_address()))
+
+
+def contact_address():
+    """Where people write to the coalition: CONTACT_EMAIL, else the address our emails come from."""
+    return current_app.config["CONTACT_EMAIL"] or parseaddr(current_app.config["MAIL_FROM"])[1]
 
 
 @site.after_app_request
