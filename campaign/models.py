@@ -2,8 +2,8 @@
 import secrets
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        false)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -137,6 +137,10 @@ class CampaignSettings(db.Model):
     # When an organiser closed it (set with `closed`); anonymisation counts its days from here.
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # The letter belongs to its time (a notice on its page says so); independent of `closed`.
+    historical: Mapped[bool | None] = mapped_column(Boolean)
+    # Editor's notes above the letter, {language tag: text}, written by organisers (migration 0011).
+    editor_notes: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SignatureCounter(db.Model):

@@ -17,6 +17,6 @@ def never_cache(response):
 
 
 def register_organisers(app):
-    from . import auth, dashboard, exports, media, moderation, organisations, paper  # noqa: F401  (the routes)
+    from . import auth, dashboard, exports, media, moderation, notes, organisations, paper  # noqa: F401  (the routes)
 
     app.register_blueprint(organisers)

@@ -46,4 +46,6 @@ def campaign_state(definition, now=None, with_count=True):
     deadline = settings.deadline if settings and settings.deadline else definition.deadline(current_app.config)
     closed = bool(settings and settings.closed) or deadline_passed(deadline, definition.deadline_timezone, now)
     count = signature_count(definition.slug) + len(definition.founding_signatories) if with_count else None
-    return CampaignState(definition=definition, count=count, goal=goal, deadline=deadline, closed=closed)
+    return CampaignState(definition=definition, count=count, goal=goal, deadline=deadline, closed=closed,
+                         historical=bool(settings and settings.historical),
+                         editor_notes=dict(settings.editor_notes or {}) if settings else {})
