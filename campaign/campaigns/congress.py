@@ -285,12 +285,12 @@ definition = CampaignDefinition(
     goal=1000,
     # The box asks for both: information about the coalition and follow-up about this petition.
     updates_consent=UpdatesConsent("follow_up_email", petition=frozenset({"yes"}), coalition=frozenset({"yes"})),
-)
-
-blueprint = make_petition_blueprint(definition)
     # The letter names bills of the 118th Congress and "the Biden administration": the note says so
     # until organisers write their own (dashboard, per language).
     # Translators: Editor's note above the letter to Congress (not part of the letter). Keep "118th Congress (2023–2024)" as the glossary writes it.
     editor_note=_l("This letter was written during the 118th Congress (2023–2024). The bills it names were "
                    "introduced in that Congress, and “the Biden administration” was the U.S. government at the "
                    "time. A bill that a Congress does not pass expires when that Congress ends."),
+)
+
+blueprint = make_petition_blueprint(definition)

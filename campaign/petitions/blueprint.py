@@ -45,13 +45,13 @@ def make_petition_blueprint(definition):
         Blueprint(definition.slug, __name__, url_prefix=f"/<lang:lang>/{definition.slug}"))
     blueprint.petition = definition
 
-    def render_sign_page(form, state, status=200, notice=None):
     def new_form(formdata):
         form = definition.form_class(formdata=formdata)
         if "country" in form:  # only then is the (cached) question of where signers live asked
             form.put_countries_first(first_countries(definition))
         return form
 
+    def render_sign_page(form, state, status=200, notice=None):
         return private(render_template("petitions/sign.html", petition=definition, state=state, form=form,
                                        notice=notice), status)
 
