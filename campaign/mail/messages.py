@@ -48,10 +48,11 @@ def queue_confirmation(signature, definition):
         return enqueue(signature, "confirm", composed, from_header(), headers=AUTOMATIC)
 
 
-def queue_already_signed(signature, definition, to_address, tag):
-    """To the address just typed, in the language of the page it was typed on."""
+def queue_already_signed(signature, definition, to_address, tag, resent=False):
+    """To the address just typed, in the language of the page it was typed on. `resent`: it was
+    typed to have the confirmation email sent again (petitions/resend.py), not to sign."""
     with in_language(tag):
-        composed = compose("already_signed", signature, definition)
+        composed = compose("already_signed", signature, definition, resent=resent)
         return enqueue(signature, "already_signed", composed, from_header(), headers=AUTOMATIC,
                        to_address=to_address, locale=tag)
 

@@ -13,6 +13,7 @@ from .country_order import first_countries
 from .email_pages import add_email_routes
 from .media import add_media_routes
 from .page_cache import cached_sign_page
+from .resend import add_resend_routes, resend_form
 from .signing import record_signature
 
 
@@ -98,7 +99,8 @@ def make_petition_blueprint(definition):
         # The same page for everyone, first signer or repeat: cacheable, and it reveals nothing.
         # Where signatures need confirming, it asks everyone to look for the email.
         return public(render_template("petitions/thanks.html", petition=definition, state=campaign_state(definition),
-                                      confirmation=confirmation_required(definition)))
+                                      confirmation=confirmation_required(definition),
+                                      resend_form=resend_form(definition)))
 
     @blueprint.get("/count.json")
     def count():
@@ -107,6 +109,7 @@ def make_petition_blueprint(definition):
                               deadline=state.deadline.isoformat() if state.deadline else None))
 
     add_email_routes(blueprint, definition, public)
+    add_resend_routes(blueprint, definition, public)
     add_sharing_routes(blueprint, definition, public)
     add_media_routes(blueprint, definition, public)
     return blueprint

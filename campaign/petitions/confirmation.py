@@ -95,3 +95,39 @@ def resend_confirmation(definition, signature_id):
     queue_confirmation(signature, definition)
     db.session.commit()
     return True
+
+
+def resend_to_address(definition, email, language, now=None):
+    """The thanks page's "Send the email again": one email to the mailbox `email` names, about its
+    signature of `definition`, at most once per CONFIRMATION_RESEND_MINUTES (the window signing
+    uses): a new confirmation link while the signature is pending, "you have already signed" once
+    it counts, so that pending and counted cost the same and the owner learns the address was used.
+    No signature (or one hidden or erased): nothing is sent. Returns the kind queued, for tests.
+
+    One conditional UPDATE claims the window, so concurrent requests cannot both send.
+    """
+    from ..mail.messages import queue_already_signed, queue_confirmation
+    from .identity import canonical_email, identity_key
+
+    now = now or utcnow()
+    earliest = now - timedelta(minutes=current_app.config["CONFIRMATION_RESEND_MINUTES"])
+    claimed = db.session.execute(
+        update(Signature)
+        .where(Signature.campaign == definition.slug, Signature.identity_key == identity_key(canonical_email(email)),
+               Signature.status.in_((SIGNATURE_PENDING, SIGNATURE_COUNTED)), Signature.email.is_not(None),
+               or_(Signature.confirmation_sent_at.is_(None), Signature.confirmation_sent_at <= earliest))
+        .values(confirmation_sent_at=now)
+        .returning(Signature.id)
+    ).first()
+    if claimed is None:
+        db.session.rollback()
+        return None
+    signature = db.session.get(Signature, claimed.id)
+    if signature.status == SIGNATURE_PENDING:
+        queue_confirmation(signature, definition)
+        kind = "confirm"
+    else:
+        queue_already_signed(signature, definition, to_address=email, tag=language, resent=True)
+        kind = "already_signed"
+    db.session.commit()
+    return kind
