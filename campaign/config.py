@@ -165,7 +165,7 @@ def from_environment():
                  "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_SECONDS", "OUTBOX_LEASE_SECONDS",
                  "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
                  "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",
-                 "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS"):
+                 "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS", "SOCIAL_PROOF_THRESHOLD"):
         if name in os.environ:
             settings[name] = _int(name, 0)
     if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":
