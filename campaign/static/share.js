@@ -20,6 +20,9 @@
   }
 
   if (navigator.share) {
+    // The words about the share menu appear with its button; the words for browsers without one go.
+    document.querySelectorAll("[data-share-only]").forEach(function (text) { text.hidden = false; });
+    document.querySelectorAll("[data-share-fallback]").forEach(function (text) { text.hidden = true; });
     document.querySelectorAll("[data-share-url]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
