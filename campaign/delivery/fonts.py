@@ -221,12 +221,15 @@ class CharacterSets:
             self._add(written(text, language, coverage, plain_coverage))
 
     def _add(self, drawn):
+        if drawn.unknown:
+            self.undrawable[drawn.text] = drawn.unknown
+        if not drawn.fallbacks:  # nearly every text
+            self.by_face[drawn.face].update(drawn.text)
+            return
         elsewhere = dict(drawn.fallbacks)
         self.by_face[drawn.face].update(ch for ch in drawn.text if ch not in elsewhere)
         for ch, face in drawn.fallbacks:
             self.by_face[face].add(ch)
-        if drawn.unknown:
-            self.undrawable[drawn.text] = drawn.unknown
 
     def problems(self):
         """What a build could not draw, in sentences for its report (characters by code point,
