@@ -6,6 +6,7 @@ import pytest
 
 from campaign import create_app
 from campaign.config import ProductionConfigError
+from campaign.extensions import db
 from campaign.security import secret_key_weakness
 
 STRONG = {"CAMPAIGN_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -76,6 +77,8 @@ def test_language_cookie_is_secure_in_production(make_app, migrated_database):
     # No rate limit is asked on a GET, so the Redis named in STRONG is never reached.
     production = create_app({**STRONG, "SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True})
     cookie = _language_cookie(production.test_client().get("/ko/xi/"))
+    with production.app_context():
+        db.engine.dispose()  # its pooled connection is not left to the garbage collector
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # Development over plain http keeps working.
     assert "Secure" not in _language_cookie(make_app().test_client().get("/ko/xi/"))
