@@ -21,18 +21,10 @@ from ..extensions import db
 from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, Signature
 from ..petitions.forms import ButtonForm
+from ..spreadsheet import spreadsheet_safe
 from . import organisers
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
-
-# A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_columns(user):
     columns = ["signature", "signed_at_utc", "source", "language", "letter_version", "first_name", "last_name", "city",
