@@ -100,6 +100,11 @@ class DefaultConfig:
     COUNTRY_LIST_CACHE_SECONDS = 3600
     # Below this many signatures a petition leads with its partners or "help us reach N", not its count.
     SOCIAL_PROOF_THRESHOLD = 100
+    # Results pages and open data (petitions/results.py): a place with fewer signers than this shows
+    # "fewer than N"; the counts by place are worked out once per RESULTS_CACHE_SECONDS per process,
+    # which is also how long a proxy may keep them.
+    RESULTS_MIN_COUNT = 5
+    RESULTS_CACHE_SECONDS = 60
     # The address on the About page and under each campaign's title; empty: MAIL_FROM's address.
     CONTACT_EMAIL = ""
 
@@ -165,7 +170,8 @@ def from_environment():
                  "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_SECONDS", "OUTBOX_LEASE_SECONDS",
                  "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
                  "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",
-                 "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS", "SOCIAL_PROOF_THRESHOLD"):
+                 "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS", "SOCIAL_PROOF_THRESHOLD",
+                 "RESULTS_MIN_COUNT", "RESULTS_CACHE_SECONDS"):
         if name in os.environ:
             settings[name] = _int(name, 0)
     if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":

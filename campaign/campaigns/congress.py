@@ -291,6 +291,8 @@ definition = CampaignDefinition(
     editor_note=_l("This letter was written during the 118th Congress (2023–2024). The bills it names were "
                    "introduced in that Congress, and “the Biden administration” was the U.S. government at the "
                    "time. A bill that a Congress does not pass expires when that Congress ends."),
+    # The results page counts signers by state and district, with each district's member.
+    results_by="district",
 )
 
 blueprint = make_petition_blueprint(definition)

@@ -14,6 +14,7 @@ from .email_pages import add_email_routes
 from .media import add_media_routes
 from .page_cache import cached_sign_page
 from .resend import add_resend_routes, resend_form
+from .results import add_results_routes
 from .signing import record_signature
 
 
@@ -112,4 +113,5 @@ def make_petition_blueprint(definition):
     add_resend_routes(blueprint, definition, public)
     add_sharing_routes(blueprint, definition, public)
     add_media_routes(blueprint, definition, public)
+    add_results_routes(blueprint, definition)
     return blueprint

@@ -84,6 +84,10 @@ class CampaignDefinition:
     # Lazy string: a note above the letter that puts it in its time (organisers may replace it
     # per language from the dashboard); None: no note unless an organiser writes one.
     editor_note: object = None
+    # How the public results page counts people's signatures (petitions/results.py): by
+    # "country" (a world map) or by "district" (U.S. states and congressional districts).
+    # Letters organisations sign list their organisations by country instead.
+    results_by: str = "country"
 
     def template(self, part):
         return self.templates.get(part, f"{self.slug}/{part}.html")
