@@ -17,6 +17,7 @@ def never_cache(response):
 
 
 def register_organisers(app):
-    from . import auth, dashboard, exports, media, moderation, notes, organisations, paper  # noqa: F401  (the routes)
+    from . import (auth, dashboard, exports, media, moderation, navigation, notes, organisations,  # noqa: F401
+                   paper, results, signers)  # the routes and page helpers
 
     app.register_blueprint(organisers)
