@@ -69,6 +69,7 @@ def live_server(tmp_path_factory):
         "RATELIMIT_STORAGE_URI": "memory://",
         "SIGN_RATE_LIMIT": "10000 per minute",
         "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "10000 per minute",
+        "CONFIRM_RESEND_RATE_LIMIT": "10000 per minute",  # every visitor comes from 127.0.0.1
     })
     with app.app_context():
         upgrade()

@@ -23,7 +23,6 @@ AUTOFILL = {
     "last_name": ("family-name", None),
     "city": ("address-level2", None),
     "state": ("address-level1", None),
-    "region": ("address-level1", None),
     "zip_code": ("postal-code", "numeric"),
     "country": ("country", None),
     "email": ("email", "email"),
@@ -39,7 +38,6 @@ FIELD_LABELS = {  # field name -> (context, msgid) of its label
     "last_name": ("form field", "Last name"),
     "city": ("form field", "City"),
     "state": ("U.S. state", "State"),
-    "region": ("form field", "State or province"),
     "zip_code": ("form field", "ZIP code"),
     "country": ("form field", "Country"),
     "email": ("form field", "Email address"),
@@ -76,7 +74,7 @@ def signer(slug, tag):
                          "city": "Fullerton", "zip_code": str(92800 + number), "email": email},
                 "select": {"state": "CA"}, "check": ["follow_up"], "choice": None}
     if slug == "xi":
-        return {"text": {"first_name": first, "last_name": last, "city": "Toronto", "region": "Ontario",
+        return {"text": {"first_name": first, "last_name": last, "city": "Toronto",
                          "email": email},
                 "select": {"country": "CA"}, "check": [], "choice": "petition_updates"}
     return {"text": {"first_name": first, "last_name": last, "email": email},
@@ -93,8 +91,11 @@ def mistakes(slug):
 
 
 def field(page, catalog, name):
+    """A field by its label; an optional field's label ends with "(optional)" in the page's language."""
     context, message = FIELD_LABELS[name]
-    return page.get_by_label(catalog.p(context, message), exact=True)
+    label = re.escape(catalog.p(context, message))
+    optional = re.escape(catalog.p("form field", "(optional)"))
+    return page.get_by_label(re.compile(rf"^{label}(\s*{optional})?$"))
 
 
 def fill_form(page, catalog, person, overrides=None):

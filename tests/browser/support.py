@@ -126,11 +126,29 @@ def exact_count(page, tag, slug):
 
 
 def count_on_page(page):
-    """The number in the status box's count line, whatever the language around it."""
-    text = page.locator(".status .count").first.inner_text()
-    digits = re.sub(r"\D", "", text)
-    assert digits, f"no number in the count line {text!r}"
-    return int(digits)
+    """The count the status box was drawn with (below the social-proof threshold its line shows
+    the next milestone instead of the count)."""
+    return int(page.locator(".status").first.get_attribute("data-count"))
+
+
+SOCIAL_PROOF_THRESHOLD = 100  # the default of campaign/config.py
+PARTNERS = {"unhcr": ("Fathom Film Group", "Hanvoice", "North Korean Human Rights Film Festival")}
+
+
+def status_line(catalog, slug, count):
+    """What the status box's first line says for `count` signatures of an open petition."""
+    if count >= SOCIAL_PROOF_THRESHOLD:
+        return catalog.signatures(count)
+    milestone = catalog.number(SOCIAL_PROOF_THRESHOLD)
+    if slug in PARTNERS:
+        from babel.lists import format_list
+
+        partners = format_list(list(PARTNERS[slug]), locale=catalog.babel_name)
+        return catalog.n("Join %(partners)s: help us reach %(milestone)s signature.",
+                         "Join %(partners)s: help us reach %(milestone)s signatures.", SOCIAL_PROOF_THRESHOLD,
+                         partners=partners, milestone=milestone)
+    return catalog.n("Help us reach %(milestone)s signature.", "Help us reach %(milestone)s signatures.",
+                     SOCIAL_PROOF_THRESHOLD, milestone=milestone)
 
 
 def gzip_size(body):

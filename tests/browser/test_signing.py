@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from .pages import (TITLES, expect_field_error, expect_language, fill_form, mistakes, other_language, signer,
                     submit, switch_language)
 from .support import (CAMPAIGNS, TAGS, count_on_page, emailed_confirmation_link, exact_count,
-                      requires_confirmation)
+                      requires_confirmation, status_line)
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -66,7 +66,7 @@ def test_sign_in_every_language(visit, live_server, catalogs, tag, slug, javascr
     # The blank sign page is cached for a few seconds, so its count may lag the database's.
     shown, before = count_on_page(page), exact_count(page, tag, slug)
     assert shown <= before
-    expect(page.locator(".status .count").first).to_have_text(catalog.signatures(shown))
+    expect(page.locator(".status .count").first).to_have_text(status_line(catalog, slug, shown))
 
     # A mistake: the page comes back with the message by the field and everything typed kept.
     person = signer(slug, tag)
@@ -74,7 +74,12 @@ def test_sign_in_every_language(visit, live_server, catalogs, tag, slug, javascr
     fill_form(page, catalog, person, overrides=wrong)
     submit(page, catalog)
     expect_language(page, live_server.url, tag, f"{slug}/")
-    expect(page.get_by_role("alert")).to_have_text(catalog._("Please correct the fields marked below."))
+    # GOV.UK's error summary: focused, titled, one link per mistake; the tab's title says "Error: ".
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text(catalog.p("heading", "There is a problem"))
+    expect(summary.get_by_role("link")).to_have_count(len(wrong))
+    expect(page).to_have_title(re.compile("^" + re.escape(catalog.p("page title", "Error: %(title)s", title=""))))
     for name, typed in wrong.items():
         expect_field_error(page, catalog, name, typed)
     for name, value in person["text"].items():
@@ -88,17 +93,21 @@ def test_sign_in_every_language(visit, live_server, catalogs, tag, slug, javascr
     fill_form(page, catalog, person)
     submit(page, catalog)
     expect_language(page, live_server.url, tag, f"{slug}/thanks")
-    expect(page.get_by_role("heading", level=1)).to_have_text(catalog.p("heading", "Thank you"))
     if requires_confirmation(live_server, slug):
-        # Counted only once the signer presses the button behind the link in their email.
-        expect(page.locator(".status .count")).to_have_text(catalog.signatures(before))
+        # One more step, said in the info style, with no count: counted only once the signer
+        # presses the button behind the link in their email.
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            catalog.p("heading", "One more step: check your email"))
+        expect(page.locator(".status")).to_have_count(0)
+        assert exact_count(page, tag, slug) == before
         page.goto(emailed_confirmation_link(live_server, person["text"]["email"]))
         expect(page.get_by_role("heading", level=1)).to_have_text(catalog.p("heading", "Confirm your signature"))
         page.get_by_role("button", name=catalog.p("button", "Confirm my signature")).click()
         expect_language(page, live_server.url, tag, f"{slug}/confirmed")
         assert exact_count(page, tag, slug) == before + 1
     else:
-        expect(page.locator(".status .count")).to_have_text(catalog.signatures(before + 1))
+        expect(page.get_by_role("heading", level=1)).to_have_text(catalog.p("heading", "Thank you"))
+        expect(page.locator(".status .count")).to_have_text(status_line(catalog, slug, before + 1))
     if not javascript:
         assert page.locator("script").count() == 0
 

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from .support import exact_count
+from .support import exact_count, status_line
 
 
 @contextmanager
@@ -56,7 +56,7 @@ def test_partner_page_embeds_the_widget_but_not_other_pages(visit, live_server, 
 
         page.goto(f"{partner}/widget.html")
         widget = page.frame_locator("#widget")
-        expect(widget.locator(".status .count")).to_have_text(catalog.signatures(count))
+        expect(widget.locator(".status .count")).to_have_text(status_line(catalog, None, count))
         button = widget.get_by_role("link", name=catalog.p("button", "Sign the petition"))
         expect(button).to_have_attribute("href", f"{live_server.app.config['SITE_URL']}/{tag}/unhcr/")
         expect(button).to_have_attribute("target", "_blank")
