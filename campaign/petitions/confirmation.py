@@ -4,10 +4,10 @@ from datetime import timedelta
 from enum import Enum
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 
 from ..extensions import db
-from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Signature, utcnow
+from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, OutboxMessage, Signature, new_reference, utcnow
 from .counting import increment_count
 
 
@@ -120,7 +120,16 @@ def resend_to_address(definition, email, language, now=None):
         .returning(Signature.id)
     ).first()
     if claimed is None:
-        db.session.rollback()
+        # Nothing to write to (no such signature, or its window is closed). The same work as for a
+        # pending one, so that the time taken does not tell a stranger whether the address was ever
+        # used: the email composed for a stand-in that is never stored, queued, and withdrawn in the
+        # same transaction (the commit writes, and waits for the disk, as the others' do).
+        stand_in = Signature(campaign=definition.slug, email=email, locale=language, reference=new_reference(),
+                             status=SIGNATURE_PENDING)
+        queue_confirmation(stand_in, definition)
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.signature_id.is_(None),
+                                                       OutboxMessage.kind == "confirm"))
+        db.session.commit()
         return None
     signature = db.session.get(Signature, claimed.id)
     if signature.status == SIGNATURE_PENDING:
