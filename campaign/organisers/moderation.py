@@ -2,12 +2,17 @@
 appears anywhere (count, dashboard, packets, exports, emails), with a reason; undo restores it.
 
 Both are conditional updates of the row's status, so two organisers clicking at once change the
-count once. Each is in the audit log with the organiser and the reason.
+count once. Each is in the audit log with the organiser and the reason. After hiding, a success
+banner names the signature and offers Undo (a form: a POST with its CSRF token); after undoing,
+a banner says it counts again. Without a search the banner's signature rides in the redirect's
+query (?hidden=<id>, ?restored=<id>) and is shown only while that is still true.
 
 Searches are sent by POST and answered with the page (paging a search posts again), so a name or
 an email address searched for never sits in a URL, a browser's history or a proxy's log; each
 search shown is in the audit log, an email address only as its key.
 """
+from dataclasses import dataclass
+
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -87,7 +92,29 @@ def _audit_search(definition, text, page, showing_hidden, found):
     db.session.commit()
 
 
-def _listing(definition, text, page, showing_hidden):
+@dataclass(frozen=True)
+class Banner:
+    """What the organiser just did to one signature: "hidden" (with Undo) or "restored"."""
+
+    done: str
+    signature: Signature
+
+
+# What was done -> the status the signature has while the banner is true.
+BANNER_STATUS = {"hidden": SIGNATURE_HIDDEN, "restored": SIGNATURE_COUNTED}
+
+
+def _banner(definition, done, signature_id):
+    """The banner for `signature_id`, if it is this campaign's and still as `done` left it."""
+    if signature_id is None:
+        return None
+    signature = db.session.execute(select(Signature).where(
+        Signature.id == signature_id, Signature.campaign == definition.slug,
+        Signature.status == BANNER_STATUS[done])).scalar_one_or_none()
+    return Banner(done, signature) if signature is not None else None
+
+
+def _listing(definition, text, page, showing_hidden, banner=None):
     status = SIGNATURE_HIDDEN if showing_hidden else SIGNATURE_COUNTED
     query = _search(select(Signature).where(Signature.campaign == definition.slug, Signature.status == status), text)
     rows = db.session.execute(query.order_by(Signature.id.desc()).offset((page - 1) * PAGE_SIZE)
@@ -96,7 +123,7 @@ def _listing(definition, text, page, showing_hidden):
         _audit_search(definition, text, page, showing_hidden, min(len(rows), PAGE_SIZE))
     return render_template("organisers/signatures.html", petition=definition, rows=rows[:PAGE_SIZE],
                            more=len(rows) > PAGE_SIZE, page=page, q=text, showing_hidden=showing_hidden,
-                           search_form=ButtonForm(formdata=None), hide_form=HideForm(formdata=None),
+                           banner=banner, search_form=ButtonForm(formdata=None), hide_form=HideForm(formdata=None),
                            undo_form=ButtonForm(formdata=None), reason_label=reason_label, logout_form=ButtonForm())
 
 
@@ -106,7 +133,9 @@ def signatures(campaign):
     """The list, newest first (a `q` in the URL is ignored: searches are posted)."""
     definition = campaign_for_organiser(campaign, applies=signed_by_people)
     _text, page, showing_hidden = _listing_values(request.args)
-    return _listing(definition, "", page, showing_hidden)
+    banner = next((found for done in BANNER_STATUS
+                   if (found := _banner(definition, done, request.args.get(done, type=int)))), None)
+    return _listing(definition, "", page, showing_hidden, banner)
 
 
 @organisers.post("/<campaign>/signatures/")
@@ -116,14 +145,14 @@ def search_signatures(campaign):
     return _listing(definition, *_listing_values(request.form))
 
 
-def _back(definition):
-    """After hiding or undoing: the list the organiser was on. A search is shown again (its text came
-    in the form, and never goes into a URL); an unsearched list is a redirect."""
+def _back(definition, done, signature_id):
+    """After hiding or undoing: the list the organiser was on, with the banner. A search is shown
+    again (its text came in the form, and never goes into a URL); an unsearched list is a redirect."""
     text, page, showing_hidden = _listing_values(request.form)
     if text:
-        return _listing(definition, text, page, showing_hidden)
+        return _listing(definition, text, page, showing_hidden, _banner(definition, done, signature_id))
     return redirect(url_for("organisers.signatures", campaign=definition.slug, page=page if page > 1 else None,
-                            show="hidden" if showing_hidden else None), code=303)
+                            show="hidden" if showing_hidden else None, **{done: signature_id}), code=303)
 
 
 @organisers.post("/<campaign>/signatures/<int:signature_id>/hide")
@@ -143,7 +172,7 @@ def hide(campaign, signature_id):
         increment_count(definition.slug, -1)
         audit("signature_hide", g.organiser, definition.slug, signature=signature_id, reason=reason)
     db.session.commit()
-    return _back(definition)
+    return _back(definition, "hidden", signature_id)
 
 
 @organisers.post("/<campaign>/signatures/<int:signature_id>/unhide")
@@ -161,4 +190,4 @@ def unhide(campaign, signature_id):
         increment_count(definition.slug)
         audit("signature_unhide", g.organiser, definition.slug, signature=signature_id)
     db.session.commit()
-    return _back(definition)
+    return _back(definition, "restored", signature_id)
