@@ -1,7 +1,8 @@
 """The organisers' dashboard: the campaigns one may see, and each campaign's figures and settings."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
+from babel.dates import format_skeleton
 from flask import abort, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -13,17 +14,19 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from ..audit import audit
 from ..campaigns import definitions
 from ..extensions import db
-from ..i18n import current_language, language_name
+from ..i18n import current_language, current_locale, language_name
 from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_PENDING, SIGNATURES_IN_COUNT,
                       CampaignSettings, Organisation, Signature, utcnow)
 from ..petitions.counting import campaign_state
 from ..petitions.forms import ButtonForm
+from ..petitions.page_cache import forget_sign_pages
 from ..petitions.validation import LocalizedDateField
 from ..places import country_name, us_states
 from . import organisers
 from .auth import login_required, visible_campaigns
 
 CHART_DAYS = 30
+AXIS_EVERY = 7  # a date under every seventh bar, counted back from today's
 
 
 class OpenCloseForm(FlaskForm):
@@ -70,6 +73,7 @@ class Bar:
     x: int
     y: int
     height: int
+    axis_label: str | None = None  # the day as the page's language writes it short ("Mar 5", "3월 5일")
 
 
 @dataclass(frozen=True)
@@ -111,10 +115,13 @@ def signatures_by_day(definition, today=None):
 
 def chart_bars(days, height=120, width=20, gap=4):
     top = max([count for _day, count in days] + [1])
+    locale = current_locale()
     bars = []
     for index, (day, count) in enumerate(days):
         bar_height = round(count * height / top)
-        bars.append(Bar(day=day, count=count, x=index * (width + gap), y=height - bar_height, height=bar_height))
+        labelled = (len(days) - 1 - index) % AXIS_EVERY == 0
+        bars.append(Bar(day=day, count=count, x=index * (width + gap), y=height - bar_height, height=bar_height,
+                        axis_label=format_skeleton("MMMd", day, locale=locale) if labelled else None))
     return bars
 
 
@@ -126,13 +133,19 @@ def _grouped(definition, column_name):
         .group_by(column).order_by(func.count().desc(), column)).all()
 
 
+def pending_count(definition):
+    """Signatures waiting for their address to be confirmed, or organisations for approval."""
+    rows_counted = counted_rows(definition)
+    return db.session.execute(select(func.count()).select_from(rows_counted.model).where(
+        rows_counted.model.campaign == definition.slug, rows_counted.pending)).scalar_one()
+
+
 def figures(definition):
     rows_counted = counted_rows(definition)
     lang = current_language()
     states = us_states()
     days = signatures_by_day(definition)
-    pending = db.session.execute(select(func.count()).select_from(rows_counted.model).where(
-        rows_counted.model.campaign == definition.slug, rows_counted.pending)).scalar_one()
+    pending = pending_count(definition)
     congress = definition.slug == "congress"
     withheld = 0
     if rows_counted.model is Signature:
@@ -188,6 +201,19 @@ def _settings_row(slug):
     return settings
 
 
+@organisers.get("/<campaign>/state")
+@login_required
+def confirm_state(campaign):
+    """Before closing (or opening again): what signers will see, with the button and Cancel.
+    A campaign past its last day says that only a later last day opens it."""
+    definition = campaign_for_organiser(campaign)
+    state = campaign_state(definition)
+    return render_template("organisers/confirm_state.html", petition=definition, state=state,
+                           closed_state=replace(state, closed=True, deadline_passed=False),
+                           pending=pending_count(definition),
+                           open_close_form=OpenCloseForm(formdata=None), logout_form=ButtonForm())
+
+
 @organisers.post("/<campaign>/state")
 @login_required
 def open_close(campaign):
@@ -201,6 +227,7 @@ def open_close(campaign):
     settings.closed_at = utcnow() if closing else None
     audit("campaign_close" if closing else "campaign_open", g.organiser, definition.slug)
     db.session.commit()
+    forget_sign_pages(definition.slug)  # signers see it at once (other processes within SIGN_PAGE_CACHE_SECONDS)
     return redirect(url_for("organisers.dashboard", campaign=definition.slug), code=303)
 
 

@@ -44,8 +44,10 @@ def campaign_state(definition, now=None, with_count=True):
     settings = db.session.get(CampaignSettings, definition.slug)
     goal = settings.goal if settings and settings.goal is not None else definition.goal
     deadline = settings.deadline if settings and settings.deadline else definition.deadline(current_app.config)
-    closed = bool(settings and settings.closed) or deadline_passed(deadline, definition.deadline_timezone, now)
+    past_deadline = deadline_passed(deadline, definition.deadline_timezone, now)
+    closed = bool(settings and settings.closed) or past_deadline
     count = signature_count(definition.slug) + len(definition.founding_signatories) if with_count else None
     return CampaignState(definition=definition, count=count, goal=goal, deadline=deadline, closed=closed,
+                         deadline_passed=past_deadline,
                          historical=bool(settings and settings.historical),
                          editor_notes=dict(settings.editor_notes or {}) if settings else {})

@@ -110,6 +110,9 @@ class CampaignState:
     goal: int
     deadline: date | None
     closed: bool
+    # Closed because its last day has passed (not only by an organiser): only then does a page
+    # say "closed after <the last day>", and only a later last day opens it again.
+    deadline_passed: bool = False
     # Marked by an organiser: the letter belongs to its time (a notice says so; it may still be open).
     historical: bool = False
     # The organisers' editor's notes by language tag, replacing the definition's `editor_note`.
