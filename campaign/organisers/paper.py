@@ -6,17 +6,25 @@ unhcr (whose web identity is an email, which paper forms do not ask) by name, ci
 within paper signatures.
 
 The whole batch is checked first: one bad line rejects the batch with every problem listed by
-line number, and nothing is stored.
+line number, and nothing is stored. A good batch is shown as read (names in the paper form's own
+order, places in words, lines already signed marked) before anything is saved: the preview page
+sends the batch again, as typed, in hidden fields, and saving checks it again from scratch. A
+batch that adds nobody new is not stored, so posting the same batch twice (a double click, Back
+and Save) saves it once, also when two requests race: each signature's identity is unique.
+
+A saved batch can be deleted as a whole, after a confirmation page: its signatures leave the
+count (the counter goes down by exactly those that counted), and the audit log keeps what it was.
 """
+import json
 import re
 from dataclasses import dataclass, field
 
-from flask import g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -25,15 +33,15 @@ from ..congress_data import candidate_districts, zip_data_loaded
 from ..delivery.letter import letter_version
 from ..districts import NotADistrict, UnknownDistrict, parse_district
 from ..extensions import db
-from ..i18n import languages, native_name
-from ..models import SIGNATURE_COUNTED, PaperBatch, Signature, User, utcnow
+from ..i18n import current_language, family_name_first, languages, native_name
+from ..models import SIGNATURE_COUNTED, SIGNATURES_IN_COUNT, AuditEntry, PaperBatch, Signature, User, utcnow
 from ..petitions.counting import increment_count
 from ..petitions.forms import ButtonForm
 from ..petitions.identity import identity_key
 from ..petitions.upsert import insert_for_dialect
 from ..petitions.validation import (LocalizedDateField, OneOf, PlainText, Required, has_forbidden_characters,
                                     strip_text)
-from ..places import country_choices, country_codes, us_states
+from ..places import country_choices, country_codes, country_name, us_states
 from . import organisers
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_people
@@ -54,6 +62,8 @@ FIELD_LABELS = {
     "state": lazy_pgettext("U.S. state", "State"),
     "zip_code": lazy_pgettext("form field", "ZIP code"),
     "country": lazy_pgettext("form field", "Country"),
+    # Translators: Column heading of the preview of a batch of paper signatures for the letter to Congress: a congressional district such as CA-40.
+    "district": lazy_pgettext("paper batch", "District"),
 }
 
 
@@ -93,6 +103,16 @@ class PaperBatchForm(FlaskForm):
 class ParsedBatch:
     rows: list = field(default_factory=list)  # dicts of Signature columns
     errors: list = field(default_factory=list)  # localized messages
+    numbers: list = field(default_factory=list)  # the line number of each row
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    first_name: str
+    last_name: str
+    places: tuple  # the campaign's place columns, in words
+    note: str | None  # "signed" (this person has already signed) or "repeated" (earlier in the batch)
 
 
 def _names_to_codes(pairs_by_language):
@@ -177,6 +197,7 @@ def parse_batch(slug, text):
         parsed.errors.extend(problems)
         if not problems:
             parsed.rows.append(signature)
+            parsed.numbers.append(number)
     return parsed
 
 
@@ -205,8 +226,39 @@ def _district(number, state, zip_code, typed, with_districts):
     return None, None  # a ZIP code not in the table (PO boxes): the state's Senators still get it
 
 
+def place_columns(slug):
+    """The preview's place columns after the names: congress city, state, ZIP code, district."""
+    return tuple(name for name in LINE_FIELDS[slug] if name not in ("first_name", "last_name")) + \
+        (("district",) if slug == "congress" else ())
+
+
+def preview_rows(slug, parsed):
+    """The rows as they will be stored, in words, each marked if it will not be added."""
+    lang = current_language()
+    states = us_states()
+    keys = [row["identity_key"] for row in parsed.rows]
+    signed = set(db.session.scalars(select(Signature.identity_key).where(
+        Signature.campaign == slug, Signature.identity_key.in_(keys)))) if keys else set()
+    words = {
+        "city": lambda row: row.get("city") or "",
+        "state": lambda row: states[row["region"]].name(lang),
+        "zip_code": lambda row: row["postal_code"],
+        "district": lambda row: row.get("district") or "",
+        "country": lambda row: country_name(row["country"], lang),
+    }
+    seen, previewed = set(), []
+    for number, row in zip(parsed.numbers, parsed.rows):
+        key = row["identity_key"]
+        note = "signed" if key in signed else "repeated" if key in seen else None
+        seen.add(key)
+        previewed.append(PreviewRow(number, row["first_name"], row["last_name"],
+                                    tuple(words[name](row) for name in place_columns(slug)), note))
+    return previewed
+
+
 def store_batch(definition, form, parsed, user):
-    """Store a checked batch in one transaction. Returns (batch, new signatures)."""
+    """Store a checked batch in one transaction. Returns (batch, new signatures), or (None, 0)
+    when nobody in it is new: nothing is stored (a batch saved twice is saved once)."""
     now = utcnow()
     batch = PaperBatch(campaign=definition.slug, collected_on=form.collected_on.data, place=form.place.data,
                        entered_by=user.id, entered_at=now, signatures=0)
@@ -223,6 +275,9 @@ def store_batch(definition, form, parsed, user):
         if db.session.execute(statement).scalar() is not None:
             increment_count(definition.slug)
             added += 1
+    if added == 0:
+        db.session.rollback()
+        return None, 0
     batch.signatures = added
     audit("paper_batch", user, definition.slug, batch=batch.id, lines=len(parsed.rows), added=added,
           place=batch.place, collected_on=batch.collected_on.isoformat())
@@ -230,12 +285,62 @@ def store_batch(definition, form, parsed, user):
     return batch, added
 
 
-def _render(definition, form, errors=(), status=200):
+def _signatures_in(batch_id):
+    """(how many of the batch's signatures count, how many it has, hidden ones too)."""
+    in_batch = select(func.count()).select_from(Signature).where(Signature.paper_batch_id == batch_id)
+    return (db.session.execute(in_batch.where(Signature.status.in_(SIGNATURES_IN_COUNT))).scalar_one(),
+            db.session.execute(in_batch).scalar_one())
+
+
+def delete_batch(definition, batch, user):
+    """Delete a batch and its signatures in one transaction; the counters go down by the signatures
+    that counted (hidden ones left the count already). Returns how many left the count, or None if
+    someone deleted it meanwhile (each DELETE only counts rows still there: nothing twice)."""
+    counted = db.session.execute(delete(Signature).where(
+        Signature.paper_batch_id == batch.id, Signature.status.in_(SIGNATURES_IN_COUNT))).rowcount
+    others = db.session.execute(delete(Signature).where(Signature.paper_batch_id == batch.id)).rowcount
+    if not db.session.execute(delete(PaperBatch).where(PaperBatch.id == batch.id)).rowcount:
+        db.session.rollback()
+        return None
+    if counted:
+        increment_count(definition.slug, -counted)
+    audit("paper_batch_delete", user, definition.slug, batch=batch.id, place=batch.place,
+          collected_on=batch.collected_on.isoformat(), entered_by=batch.entered_by, counted=counted,
+          signatures=counted + others)
+    db.session.commit()
+    return counted
+
+
+def _deletion(definition, batch_id):
+    """The audit entry's details of the batch's deletion, if it was deleted (for the banner)."""
+    entries = db.session.scalars(select(AuditEntry.details).where(
+        AuditEntry.action == "paper_batch_delete", AuditEntry.campaign == definition.slug)
+        .order_by(AuditEntry.id.desc()).limit(200))
+    return next((details for details in map(json.loads, entries) if details.get("batch") == batch_id), None)
+
+
+def _batch_of(definition, batch_id):
+    batch = db.session.get(PaperBatch, batch_id)
+    return batch if batch is not None and batch.campaign == definition.slug else None
+
+
+def _banner(definition):
+    """What the last action did, from the redirect's query: a batch saved, nothing new, a batch deleted."""
+    if (saved := request.args.get("saved", type=int)) and (batch := _batch_of(definition, saved)):
+        return {"saved": batch.signatures}
+    if request.args.get("unchanged"):
+        return {"unchanged": True}
+    if (deleted := request.args.get("deleted", type=int)) and (details := _deletion(definition, deleted)):
+        return {"deleted": details["counted"]}
+    return None
+
+
+def _render(definition, form, errors=(), status=200, banner=None):
     batches = db.session.execute(
         select(PaperBatch, User.name).outerjoin(User, User.id == PaperBatch.entered_by)
         .where(PaperBatch.campaign == definition.slug).order_by(PaperBatch.id.desc()).limit(50)).all()
     return render_template("organisers/paper.html", petition=definition, form=form, errors=errors,
-                           batches=batches, line_fields=LINE_FIELDS[definition.slug],
+                           batches=batches, line_fields=LINE_FIELDS[definition.slug], banner=banner,
                            logout_form=ButtonForm()), status
 
 
@@ -243,12 +348,33 @@ def _render(definition, form, errors=(), status=200):
 @login_required
 def paper(campaign):
     definition = campaign_for_organiser(campaign, applies=signed_by_people)
-    return _render(definition, PaperBatchForm(formdata=None, language=g.lang))
+    return _render(definition, PaperBatchForm(formdata=None, language=g.lang), banner=_banner(definition))
 
 
 @organisers.post("/<campaign>/paper")
 @login_required
 def paper_submit(campaign):
+    """The first step: the batch as read, to check before saving; "Change the lines" comes back here
+    with the batch as typed, to the form."""
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    form = PaperBatchForm()
+    if request.form.get("change"):
+        return _render(definition, form)
+    if not form.validate_on_submit():
+        return _render(definition, form, status=400)
+    parsed = parse_batch(definition.slug, form.lines.data)
+    if parsed.errors:
+        return _render(definition, form, parsed.errors, status=400)
+    rows = preview_rows(definition.slug, parsed)
+    return render_template("organisers/paper_preview.html", petition=definition, form=form, rows=rows,
+                           new=sum(1 for row in rows if row.note is None), place_columns=place_columns(definition.slug),
+                           family_first=family_name_first(form.language.data), logout_form=ButtonForm())
+
+
+@organisers.post("/<campaign>/paper/save")
+@login_required
+def paper_save(campaign):
+    """The second step: the same batch, checked again from what the preview sent back, and stored."""
     definition = campaign_for_organiser(campaign, applies=signed_by_people)
     form = PaperBatchForm()
     if not form.validate_on_submit():
@@ -256,5 +382,36 @@ def paper_submit(campaign):
     parsed = parse_batch(definition.slug, form.lines.data)
     if parsed.errors:
         return _render(definition, form, parsed.errors, status=400)
-    store_batch(definition, form, parsed, g.organiser)
-    return redirect(url_for("organisers.paper", campaign=definition.slug) + "#batches", code=303)
+    batch, _added = store_batch(definition, form, parsed, g.organiser)
+    if batch is None:
+        return redirect(url_for("organisers.paper", campaign=definition.slug, unchanged=1), code=303)
+    return redirect(url_for("organisers.paper", campaign=definition.slug, saved=batch.id, _anchor="batches"), code=303)
+
+
+@organisers.get("/<campaign>/paper/<int:batch_id>/delete")
+@login_required
+def confirm_batch_delete(campaign, batch_id):
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    batch = _batch_of(definition, batch_id)
+    if batch is None:
+        abort(404)
+    counted, total = _signatures_in(batch.id)
+    entered_by = db.session.get(User, batch.entered_by) if batch.entered_by else None
+    return render_template("organisers/paper_delete.html", petition=definition, batch=batch, counted=counted,
+                           hidden=total - counted, entered_by=entered_by, delete_form=ButtonForm(formdata=None),
+                           logout_form=ButtonForm())
+
+
+@organisers.post("/<campaign>/paper/<int:batch_id>/delete")
+@login_required
+def delete_batch_submit(campaign, batch_id):
+    definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    batch = _batch_of(definition, batch_id)
+    if batch is not None:
+        delete_batch(definition, batch, g.organiser)
+    elif _deletion(definition, batch_id) is None:  # not deleted a moment ago (a double click): never there
+        abort(404)
+    return redirect(url_for("organisers.paper", campaign=definition.slug, deleted=batch_id, _anchor="batches"),
+                    code=303)
