@@ -286,8 +286,10 @@ def _organiser_pages(app):
     yield "media form errors", client.post(f"/{PSEUDO}/organisers/xi/media/", data={
         "csrf_token": csrf_token(client, f"/{PSEUDO}/organisers/"), "kind": "video", "url": "https://example.org"})
     token = csrf_token(client, f"/{PSEUDO}/organisers/")
+    yield "close confirmation", client.get(f"/{PSEUDO}/organisers/xi/state")
     client.post(f"/{PSEUDO}/organisers/xi/state", data={"csrf_token": token, "action": "close"})
     yield "closed dashboard", client.get(f"/{PSEUDO}/organisers/xi/")
+    yield "open confirmation", client.get(f"/{PSEUDO}/organisers/xi/state")
     yield "dashboard form errors", client.post(f"/{PSEUDO}/organisers/xi/settings",
                                                data={"csrf_token": token, "goal": "0"})
     for slug in ("congress", "xi", "unhcr"):
@@ -299,6 +301,7 @@ def _organiser_pages(app):
     yield "paper line errors", client.post(f"/{PSEUDO}/organisers/congress/paper", data={
         "csrf_token": token, "collected_on": "2026-11-20", "place": "Church", "language": "en",
         "lines": "a;b\n;x;Town;Narnia;1\nA;B;Town;CA;92833;NY-1"})
+    yield from _paper_batch_and_moderation_pages(app, client, token)
     organiser = app.test_client()
     organiser.post(login, data={"csrf_token": csrf_token(organiser, login), "email": "pseudo-org@example.org",
                                 "password": "pseudo org password"})
@@ -344,6 +347,31 @@ def _choose_district_page(app, client):
     response = sign(client, "congress", PSEUDO, zip_code="92833")
     assert 'name="district"' in response.get_data(as_text=True) and "Linda T. Sánchez" in response.get_data(as_text=True)
     return response
+
+
+def _paper_batch_and_moderation_pages(app, client, token):
+    """A paper batch previewed, saved, one of its signatures hidden and counted again, the batch deleted."""
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.models import PaperBatch, Signature
+
+    batch = {"csrf_token": token, "collected_on": "2026-11-20", "place": "Church", "language": "ko",
+             "lines": "Mei;Chen;JP\nMei;Chen;JP"}
+    yield "paper preview", client.post(f"/{PSEUDO}/organisers/unhcr/paper", data=batch)
+    yield "paper saved", client.get(client.post(f"/{PSEUDO}/organisers/unhcr/paper/save", data=batch)
+                                    .headers["Location"])
+    with app.app_context():
+        batch_id = db.session.execute(select(PaperBatch.id)).scalar_one()
+        signature = db.session.execute(select(Signature.id).where(Signature.paper_batch_id == batch_id)).scalar_one()
+    signatures = f"/{PSEUDO}/organisers/unhcr/signatures/{signature}"
+    hidden = client.post(f"{signatures}/hide", data={"csrf_token": token, "reason": "spam"})
+    yield "signature hidden", client.get(hidden.headers["Location"])
+    yield "signature counted again", client.get(client.post(f"{signatures}/unhide", data={"csrf_token": token})
+                                                .headers["Location"])
+    delete = f"/{PSEUDO}/organisers/unhcr/paper/{batch_id}/delete"
+    yield "paper batch delete", client.get(delete)
+    yield "paper batch deleted", client.get(client.post(delete, data={"csrf_token": token}).headers["Location"])
 
 
 def _organisations_page(app, client):

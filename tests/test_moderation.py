@@ -1,6 +1,7 @@
 """Moderation: a hidden signature leaves the count, the lists and the exports, with its reason
 and organiser in the audit log; undo puts it back; repeated clicks change the count once."""
 import json
+import re
 
 from sqlalchemy import select
 
@@ -76,3 +77,76 @@ def test_search_finds_by_name_and_by_email(app, client, admin):  # noqa: F811
     by_email = organiser.post(listing, data={"csrf_token": token, "q": "find.me@example.org"}).get_data(as_text=True)
     for page in (by_name, by_email):
         assert "Findme" in page and "Other" not in page
+
+
+def banner(html):
+    found = re.search(r'<div class="success"[^>]*>(.*?)</div>', html, re.S)
+    return found.group(1) if found else None
+
+
+def test_hiding_shows_a_success_banner_with_undo(app, client, admin):  # noqa: F811
+    assert sign(client, "congress", first_name="Zorblax", last_name="Bot").status_code == 303
+    organiser = app.test_client()
+    log_in(organiser, "admin@example.org")
+    listing = "/en/organisers/congress/signatures/"
+    assert banner(organiser.get(listing).get_data(as_text=True)) is None
+    spam = signature_id(app, "Zorblax")
+    hidden = organiser.post(f"/en/organisers/congress/signatures/{spam}/hide",
+                            data={"csrf_token": csrf_token(organiser, listing), "reason": "spam"})
+    assert hidden.status_code == 303 and hidden.headers["Location"].endswith(f"{listing}?hidden={spam}")
+    shown = banner(organiser.get(hidden.headers["Location"]).get_data(as_text=True))
+    assert "You hid the signature of Zorblax Bot (Spam). It no longer counts." in shown
+    undo = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', shown, re.S)
+    assert undo.group(1) == f"/en/organisers/congress/signatures/{spam}/unhide"
+    assert 'name="csrf_token"' in undo.group(2) and ">Undo</button>" in undo.group(2)
+    assert public_count(client) == 0
+    restored = organiser.post(undo.group(1), data={"csrf_token": csrf_token(organiser, listing), "page": "1"})
+    assert restored.status_code == 303 and restored.headers["Location"].endswith(f"{listing}?restored={spam}")
+    assert "The signature of Zorblax Bot counts again." in banner(
+        organiser.get(restored.headers["Location"]).get_data(as_text=True))
+    assert public_count(client) == 1
+    # An address kept from before says nothing untrue: the signature counts now, so no "hidden" banner.
+    assert banner(organiser.get(hidden.headers["Location"]).get_data(as_text=True)) is None
+    assert banner(organiser.get(f"{listing}?hidden=999999").get_data(as_text=True)) is None
+
+
+def test_hiding_from_a_search_shows_the_banner_and_keeps_the_search(app, client, admin):  # noqa: F811
+    assert sign(client, "congress", first_name="Spammy", last_name="One", zip_code="92808").status_code == 303
+    assert sign(client, "congress", first_name="Real", last_name="Person").status_code == 303
+    organiser = app.test_client()
+    log_in(organiser, "admin@example.org")
+    listing = "/en/organisers/congress/signatures/"
+    target = signature_id(app, "Spammy")
+    page = organiser.post(f"/en/organisers/congress/signatures/{target}/hide", data={
+        "csrf_token": csrf_token(organiser, listing), "reason": "spam", "q": "spammy", "page": "1"})
+    assert page.status_code == 200
+    shown = banner(page.get_data(as_text=True))
+    assert "You hid the signature of Spammy One" in shown and 'name="q" value="spammy"' in shown
+    undone = organiser.post(f"/en/organisers/congress/signatures/{target}/unhide", data={
+        "csrf_token": csrf_token(organiser, listing), "q": "spammy", "page": "1"})
+    html = undone.get_data(as_text=True)
+    assert undone.status_code == 200 and "The signature of Spammy One counts again." in banner(html)
+    assert "Real" not in html  # still the search
+    with app.app_context():
+        searched = db.session.execute(select(AuditEntry.details).where(
+            AuditEntry.action == "signature_search")).scalars().all()
+    assert [json.loads(details)["text"] for details in searched] == ["spammy", "spammy"]
+
+
+def test_lists_show_country_names_and_each_signers_own_name_order(app, client, admin):  # noqa: F811
+    assert sign(client, "xi", "en", first_name="Mei", last_name="Chen", country="CA",
+                email="mei@example.org").status_code == 303
+    assert sign(client, "xi", "ko", first_name="Minjun", last_name="Kim", country="KR", city="Seoul",
+                email="minjun@example.org").status_code == 303
+    assert sign(client, "congress", "en", first_name="Young", last_name="Park", state="CA",
+                zip_code="92833").status_code == 303
+    confirm_pending(app)
+    organiser = app.test_client()
+    log_in(organiser, "admin@example.org")
+    xi = organiser.get("/ko/organisers/xi/signatures/").get_data(as_text=True)
+    # Each signer's name in the order of the form they signed, whatever the organiser's language.
+    assert ">Mei Chen<" in xi and ">Kim Minjun<" in xi
+    places = re.findall(r'<td class="place" translate="no">([^<]*)</td>', xi)
+    assert places == ["Seoul, 대한민국", "Toronto, 캐나다"]  # country names, not codes
+    congress = organiser.get("/en/organisers/congress/signatures/").get_data(as_text=True)
+    assert re.findall(r'<td class="place" translate="no">([^<]*)</td>', congress) == ["Fullerton, California"]

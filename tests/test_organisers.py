@@ -243,7 +243,7 @@ def every_organiser_url(app, campaign="xi", lang="en"):
         for rule in app.url_map.iter_rules():
             if rule.endpoint.startswith("organisers.") and rule.endpoint not in PUBLIC_ORGANISER_ENDPOINTS:
                 values = {"lang": lang, "campaign": campaign, "signature_id": 1, "filename": "summary.pdf",
-                          "media_id": 1, "organisation_id": 1, "decision": "approve"}
+                          "media_id": 1, "organisation_id": 1, "decision": "approve", "batch_id": 1}
                 url = url_for(rule.endpoint, **{key: values[key] for key in rule.arguments})
                 urls.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     assert len(urls) >= 12
@@ -418,3 +418,125 @@ def test_sign_in_returns_to_the_page_asked_for_and_never_elsewhere(app, admin):
         response = other.post(url, data={"csrf_token": csrf_token(other, LOGIN), "email": "admin@example.org",
                                          "password": PASSWORD})
         assert response.headers["Location"].endswith("/en/organisers/"), elsewhere
+
+
+def campaign_changes(app):
+    return [(action, details) for action, _user, _campaign, details in audit_actions(app)
+            if action.startswith("campaign_")]
+
+
+def test_closing_goes_through_a_confirmation_page_that_shows_what_signers_will_see(app, admin):
+    assert sign(app.test_client(), "unhcr", email="counted@example.org").status_code == 303
+    confirm_pending(app)
+    assert sign(app.test_client(), "unhcr", email="waiting@example.org").status_code == 303  # not confirmed
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    dashboard = client.get("/en/organisers/unhcr/").get_data(as_text=True)
+    # The dashboard has no button that closes at once: a link leads to the confirmation page.
+    assert 'name="action" value="close"' not in dashboard
+    assert re.search(r'<a class="button[^"]*" href="/en/organisers/unhcr/state">Close the campaign</a>', dashboard)
+
+    page = client.get("/en/organisers/unhcr/state")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<div class="warning"' in html and "Nobody will be able to sign it" in html
+    # What signers will see, as they will see it: the closed notice and the final count.
+    preview = html.split('class="signer-view"')[1]
+    assert "This petition is closed and no longer accepts signatures. Thank you to everyone who signed." in preview
+    assert "Final count: 1 signature" in preview
+    assert "1 signature is still waiting for its email address to be confirmed" in html
+    assert re.search(r'<a [^>]*href="/en/organisers/unhcr/"[^>]*>Cancel</a>', html)
+    form = re.search(r'<form method="post" action="/en/organisers/unhcr/state"[^>]*>(.*?)</form>', html, re.S).group(1)
+    assert 'name="action" value="close"' in form and 'name="csrf_token"' in form
+    # Looking at the page changes nothing.
+    assert app.test_client().get("/en/unhcr/count.json").get_json()["closed"] is False
+    assert campaign_changes(app) == []
+
+    token = csrf_token(client, "/en/organisers/unhcr/state")
+    closed = client.post("/en/organisers/unhcr/state", data={"csrf_token": token, "action": "close"})
+    assert closed.status_code == 303 and closed.headers["Location"].endswith("/en/organisers/unhcr/")
+    assert app.test_client().get("/en/unhcr/count.json").get_json()["closed"] is True
+    assert "This campaign is closed." in client.get("/en/organisers/unhcr/").get_data(as_text=True)
+
+    # Opening again goes through the same page, which says what changes for signers.
+    dashboard = client.get("/en/organisers/unhcr/").get_data(as_text=True)
+    assert 'name="action" value="open"' not in dashboard
+    assert re.search(r'<a class="button[^"]*" href="/en/organisers/unhcr/state">Open the campaign</a>', dashboard)
+    html = client.get("/en/organisers/unhcr/state").get_data(as_text=True)
+    assert "Its page will accept signatures again" in html
+    form = re.search(r'<form method="post" action="/en/organisers/unhcr/state"[^>]*>(.*?)</form>', html, re.S).group(1)
+    assert 'name="action" value="open"' in form
+    assert client.post("/en/organisers/unhcr/state", data={"csrf_token": token, "action": "open"}).status_code == 303
+    assert app.test_client().get("/en/unhcr/count.json").get_json()["closed"] is False
+    assert campaign_changes(app) == [("campaign_close", {}), ("campaign_open", {})]
+
+
+def test_the_confirmation_page_is_localized(app, admin):
+    client = app.test_client()
+    log_in(client, "admin@example.org", lang="ko")
+    html = client.get("/ko/organisers/xi/state").get_data(as_text=True)
+    assert '<html lang="ko">' in html
+    for english in ("Nobody will be able to sign it", "Cancel", "Signers will see"):
+        assert english not in html, english
+
+
+def test_closing_before_the_last_day_shows_signers_no_wrong_date(app, admin):
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    token = csrf_token(client, "/en/organisers/unhcr/")
+    later = date.today() + timedelta(days=30)
+    assert client.post("/en/organisers/unhcr/settings", data={"csrf_token": token, "goal": "1000",
+                                                              "deadline": later.isoformat()}).status_code == 303
+    html = client.get("/en/organisers/unhcr/state").get_data(as_text=True)
+    assert "The campaign would otherwise stay open until" in html
+    preview = html.split('class="signer-view"')[1]
+    assert "This petition is closed." in preview and "closed after" not in preview
+    assert client.post("/en/organisers/unhcr/state", data={"csrf_token": token, "action": "close"}).status_code == 303
+    public = app.test_client().get("/en/unhcr/").get_data(as_text=True)
+    assert "This petition is closed." in public and "closed after" not in public
+
+
+def test_a_campaign_past_its_last_day_is_opened_again_by_changing_the_day(app, admin):
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    token = csrf_token(client, "/en/organisers/unhcr/")
+    past = date.today() - timedelta(days=5)
+    assert client.post("/en/organisers/unhcr/settings", data={"csrf_token": token, "goal": "1000",
+                                                              "deadline": past.isoformat()}).status_code == 303
+    dashboard = client.get("/en/organisers/unhcr/").get_data(as_text=True)
+    assert "This campaign is closed." in dashboard
+    # An "Open" button would do nothing here: the dashboard says what does.
+    assert 'href="/en/organisers/unhcr/state"' not in dashboard
+    assert "To open it again, set a later last day" in dashboard
+    page = client.get("/en/organisers/unhcr/state").get_data(as_text=True)
+    assert "To open it again, set a later last day" in page and 'name="action"' not in page
+
+
+def test_navigation_marks_the_current_page_and_sign_out_is_a_button(app, admin):
+    client = app.test_client()
+    log_in(client, "admin@example.org")
+    for url, current in (("/en/organisers/congress/", "/en/organisers/congress/"),
+                         ("/en/organisers/congress/paper", "/en/organisers/congress/paper"),
+                         ("/en/organisers/congress/signatures/", "/en/organisers/congress/signatures/"),
+                         ("/en/organisers/congress/packets/", "/en/organisers/congress/packets/")):
+        html = client.get(url).get_data(as_text=True)
+        nav = re.search(r'<nav class="organiser-nav".*?</nav>', html, re.S).group(0)
+        assert re.findall(r'<a href="([^"]+)" aria-current="page">', nav) == [current], url
+        assert nav.count("aria-current") == 1, url
+        assert re.search(r'<button class="button[^"]*" type="submit">Sign out</button>', html), url
+    # A page inside a section (the confirmation of closing) marks its section, not itself.
+    nav = re.search(r'<nav class="organiser-nav".*?</nav>', client.get("/en/organisers/congress/state")
+                    .get_data(as_text=True), re.S).group(0)
+    assert re.findall(r'<a href="([^"]+)" aria-current="true">', nav) == ["/en/organisers/congress/"]
+
+
+def test_the_charts_axis_has_dates(app, admin):
+    today = datetime.now(timezone.utc).date()
+    english = client_page(app, "/en/organisers/unhcr/")
+    chart = re.search(r'<svg class="day-chart".*?</svg>', english, re.S).group(0)
+    labels = re.findall(r'<text class="axis-date"[^>]*>([^<]+)</text>', chart)
+    assert labels[-1] == f"{today.strftime('%b')} {today.day}"
+    assert len(labels) == 5  # today and every seventh day before it
+    korean = client_page(app, "/ko/organisers/unhcr/")
+    labels = re.findall(r'<text class="axis-date"[^>]*>([^<]+)</text>', korean)
+    assert labels[-1] == f"{today.month}월 {today.day}일"
