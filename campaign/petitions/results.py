@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from flask import current_app, g, make_response, render_template, request
+from flask import abort, current_app, g, make_response, render_template, request
 from sqlalchemy import select
 
 from ..congress_data import full_name
@@ -258,5 +258,32 @@ def add_results_routes(blueprint, definition):
         return _public(body, "text/csv", open_data=True,
                        filename=f"{definition.slug}-results-v{SCHEMA_VERSION}-{g.lang}.csv")
 
+    if definition.results_by == "district":
+        add_member_routes(blueprint, definition)
     return results
+
+
+def add_member_routes(blueprint, definition):
+    """`/<lang>/congress/members/<bioguide>`: one member, and how many of their constituents signed
+    (the district's count, a senator's state's), suppressed like the results. The thanks page,
+    the same for everyone, links to the district table, where each member links here: no page
+    ever learns which district a signer chose."""
+    @blueprint.get("/members/<bioguide>")
+    def member(bioguide):
+        row = db.session.get(CongressMember, bioguide[:16])
+        if row is None:
+            abort(404)
+
+        def render():
+            counts = place_counts(definition)
+            state = us_states().get(row.state)
+            if row.chamber == "rep":
+                district = District(row.state, row.district)
+                count = counts.districts.get(str(district))
+            else:
+                district, count = None, counts.states.get(row.state)
+            return render_template("petitions/member.html", petition=definition, minimum=minimum_shown(),
+                                   name=full_name(row.full_name, row.first_name, row.last_name), district=district,
+                                   state_name=state.name(g.lang) if state else row.state, count=shown(count))
+        return _public(_cached((definition.slug, g.lang, "member", row.bioguide_id), render), "text/html")
 
