@@ -324,3 +324,32 @@ def test_sign_and_thanks_pages_link_to_the_results(client):
             soup = page(client.get(url))
             link = soup.find("a", href=f"/ko/{slug}/results")
             assert link is not None and link.get_text(strip=True) == "결과 보기", url
+
+
+# --- who represents me (item 3) ------------------------------------------------------------------
+
+def test_member_pages_say_how_many_constituents_signed_and_the_thanks_page_stays_the_same(app, client, done_when):
+    soup = page(client.get("/ko/congress/results"))
+    kim = soup.find("tr", attrs={"data-place": "CA-40"}).find("a")
+    assert kim.get_text() == "Young Kim" and kim["href"].startswith("/ko/congress/members/")
+    response = client.get(kim["href"])
+    member = page(response)
+    assert_cacheable(response)
+    assert member.h1.get_text() == "Young Kim"
+    text = member.get_text(" ", strip=True)
+    assert "캘리포니아주 CA-40 선거구 하원의원" in text and "이 선거구에서 6명이" in text
+    texas = soup.find("tr", attrs={"data-place": "TX-30"}).find("a")
+    assert "서명한 사람은 5명 미만입니다" in page(client.get(texas["href"])).get_text(" ", strip=True)
+    senator = soup.find("tr", attrs={"data-place": "CA"}).find_all("td")[0].get_text()
+    assert senator  # senators are named in the state table
+    assert client.get("/ko/congress/members/NOBODY").status_code == 404
+    assert client.get("/ko/xi/members/K000397").status_code == 404  # only the congress campaign has members
+    # The thanks page names nobody and is the same whoever signed; it links to the district table.
+    def without_numbers(url):  # the count on it moves with every signature, the rest must not
+        return re.sub(r"\d", "", client.get(url).get_data(as_text=True))
+
+    first = without_numbers("/ko/congress/thanks")
+    sign(client, "congress", "ko", first_name="Other", last_name="Person", city="Dallas", state="TX", zip_code="75201")
+    assert without_numbers("/ko/congress/thanks") == first
+    link = page(client.get("/ko/congress/thanks")).find("a", href="/ko/congress/results#districts")
+    assert link is not None and "Young Kim" not in first and "TX-" not in first and "CA-" not in first
