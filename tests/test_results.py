@@ -302,17 +302,17 @@ def test_the_map_adds_at_most_40_kb_gzip_to_the_page(client, done_when):
 def test_organisers_download_pending_and_hidden_counts_separately(app, client, admin):  # noqa: F811
     for index in range(3):
         sign(client, "xi", first_name=f"Waiting{index}", country="FR", email=f"waiting{index}@example.org")
-    assert client.get("/en/organisers/xi/results-pending.csv").status_code in (302, 303)  # not signed in
+    assert client.get("/en/organisers/xi/results-by-place.csv?status=pending").status_code in (302, 303)  # not signed in
     organiser = app.test_client()
     log_in(organiser, "admin@example.org")
-    response = organiser.get("/en/organisers/xi/results-pending.csv")
+    response = organiser.get("/en/organisers/xi/results-by-place.csv?status=pending")
     assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert ["country", "FR", "France", "3"] in rows and ["total", "", "", "3"] in rows
-    hidden = list(csv.reader(io.StringIO(organiser.get("/en/organisers/xi/results-hidden.csv")
+    hidden = list(csv.reader(io.StringIO(organiser.get("/en/organisers/xi/results-by-place.csv?status=hidden")
                                          .get_data(as_text=True).lstrip("\ufeff"))))
     assert ["total", "", "", "0"] in hidden
-    assert organiser.get("/en/organisers/xi/results-erased.csv").status_code == 404
+    assert organiser.get("/en/organisers/xi/results-by-place.csv?status=erased").status_code == 404
     assert [(action, campaign, details) for action, _user, campaign, details in
             audit_actions(app, "export_aggregates")] == [("export_aggregates", "xi", {"status": "pending"}),
                                                          ("export_aggregates", "xi", {"status": "hidden"})]

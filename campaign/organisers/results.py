@@ -7,7 +7,7 @@ is written to the audit log before it is sent.
 import csv
 import io
 
-from flask import Response, abort, g
+from flask import Response, abort, g, request
 
 from ..audit import audit
 from ..delivery.build import now_to_the_second
@@ -39,10 +39,11 @@ def aggregate_rows(definition, counts, tag):
         yield "no_country", "", "", counts.without_place
 
 
-@organisers.get("/<campaign>/results-<status>.csv")
+@organisers.get("/<campaign>/results-by-place.csv")
 @login_required
-def export_aggregates(campaign, status):
+def export_aggregates(campaign):
     definition = campaign_for_organiser(campaign, applies=signed_by_people)
+    status = request.args.get("status", "")
     if status not in STATUSES:
         abort(404)
     counts = count_places(definition, STATUSES[status])
