@@ -25,10 +25,14 @@ def catalogs(tmp_path):
 
 @pytest.fixture
 def japanese(catalogs, monkeypatch):
-    """A Japanese start (`flask translate init ja`) configured as a preview language."""
-    result = CliRunner().invoke(translate, ["init", "ja", "--directory", str(catalogs)])
-    assert result.exit_code == 0, result.output
-    monkeypatch.setattr(DefaultConfig, "LANGUAGES", [*DefaultConfig.LANGUAGES, "ja"])
+    """Japanese in preview: started with `flask translate init ja` and configured (unless it already is)."""
+    if "ja" in DefaultConfig.SHIPPED_LANGUAGES:
+        pytest.skip("Japanese is shipped: these tests need a language in preview")
+    if not po_path(catalogs, "ja").exists():
+        result = CliRunner().invoke(translate, ["init", "ja", "--directory", str(catalogs)])
+        assert result.exit_code == 0, result.output
+    if "ja" not in DefaultConfig.LANGUAGES:
+        monkeypatch.setattr(DefaultConfig, "LANGUAGES", [*DefaultConfig.LANGUAGES, "ja"])
     return catalogs
 
 
@@ -106,8 +110,8 @@ def test_check_names_each_broken_line_and_ends_with_a_summary(japanese):
     summary = output.rstrip().splitlines()[-(len(DefaultConfig.LANGUAGES)):]
     assert summary[0].split() == ["language", "state", "translated", "untranslated", "fuzzy", "broken"]
     rows = {line.split()[0]: line.split()[1:] for line in summary[1:]}
-    state, translated, untranslated, fuzzy, broken = rows["ja"]
-    assert (state, translated, fuzzy, broken) == ("preview", "0", "0", "1") and int(untranslated) > 100
+    state, _translated, untranslated, _fuzzy, broken = rows["ja"]
+    assert (state, broken) == ("preview", "1") and int(untranslated) > 0
     assert rows["ko"][0] == "shipped" and rows["ko"][4] == "1"
 
 
