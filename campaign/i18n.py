@@ -262,16 +262,18 @@ class CatalogDomain(Domain):
         super().__init__()
         self._loaded = {}
 
-    def get_translations(self):
+    def get_translations(self):  # called for every string: kept to two dictionary look-ups
         if not has_app_context():
             return NullTranslations()
+        config = current_app.config
+        if config["TRANSLATION_PREVIEW"] and showing_msgids():
+            return MsgidPreview()
         locale = get_locale()
-        key = (tuple(self.translation_directories), str(locale))
+        key = (config["BABEL_TRANSLATION_DIRECTORIES"], str(locale))
         translations = self._loaded.get(key)
         if translations is None:
-            translations = self._loaded[key] = load_usable_translations(key[0], locale, self.domain[0])
-        if showing_msgids():
-            return MsgidPreview()
+            translations = self._loaded[key] = load_usable_translations(self.translation_directories, locale,
+                                                                        self.domain[0])
         return translations
 
 
@@ -313,7 +315,7 @@ def _usable_catalog(path, domain):
 
 def showing_msgids():
     """`?show=msgid` on a translator's preview server: each string appears as its catalog entry."""
-    return (has_request_context() and current_app.config.get("TRANSLATION_PREVIEW")
+    return (current_app.config["TRANSLATION_PREVIEW"] and has_request_context()
             and request.args.get("show") == "msgid")
 
 
