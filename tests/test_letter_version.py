@@ -15,7 +15,7 @@ from conftest import confirm_pending, sign
 from test_delivery import build, pdf_text, squeezed, xi_signers  # noqa: F401  (fixture)
 from test_districts import districts  # noqa: F401  (fixture)
 from test_organisers import admin, log_in  # noqa: F401  (fixture)
-from test_paper import organiser_client, post_batch
+from test_paper import organiser_client, save_batch
 
 EARLIER = "0123456789ab"
 
@@ -65,7 +65,7 @@ def test_the_version_is_computed_once_per_campaign_and_language(app, client, mon
 
 def test_paper_signatures_record_the_version_of_the_batchs_language(app, admin, districts):  # noqa: F811
     client = organiser_client(app)
-    assert post_batch(client, "민준;김;Anaheim;CA;92808\n", language="ko").status_code == 303
+    assert save_batch(client, "민준;김;Anaheim;CA;92808\n", language="ko").status_code == 303
     assert versions(app, "congress") == [("민준", current_version(app, "congress", "ko"))]
 
 
