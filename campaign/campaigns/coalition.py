@@ -77,6 +77,7 @@ class CoalitionSignatureForm(SignatureForm):
     last_name = name_field(lazy_pgettext("form field", "Contact person’s last name"),
                            # Translators: Error on the coalition sign page when the contact's last name is empty.
                            _l("Please enter the last name of a contact person."), "family-name")
+    withhold_name = None  # an organisation signs by its name; its contact is never delivered
     # Translators: Hint under the contact email on the coalition letter's form (coalition sign page).
     email = email_field(required=True, description=_l(
         "We write to this address only to confirm that your organisation signed. It is never published."))

@@ -283,6 +283,9 @@ definition = CampaignDefinition(
     facts=letter_facts,
     letter_context=lambda: {"bills_by_chamber": bills_by_chamber()},
     goal=1000,
+    # Translators: Next to the button on the Congress sign page: exactly what is delivered, and to whom.
+    delivered_details=_l("Your name, city, state and congressional district are delivered to your member of Congress "
+                         "and your senators."),
     # The box asks for both: information about the coalition and follow-up about this petition.
     updates_consent=UpdatesConsent("follow_up_email", petition=frozenset({"yes"}), coalition=frozenset({"yes"})),
     # The letter names bills of the 118th Congress and "the Biden administration": the note says so

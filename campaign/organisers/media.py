@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from wtforms import BooleanField, RadioField, SelectChoice, StringField
 from wtforms.validators import StopValidation
 
+from ..audit import audit
 from ..extensions import db
 from ..i18n import language_name, languages
 from ..models import CampaignMedia
@@ -17,7 +18,6 @@ from ..petitions.media import media_for, parse_video
 from ..petitions.page_cache import forget_sign_pages
 from ..petitions.validation import OneOf, PlainText, Required, WebAddress, strip_text
 from . import organisers
-from ..audit import audit
 from .auth import login_required
 from .dashboard import campaign_for_organiser
 

@@ -8,13 +8,13 @@ clicked, and each is in the audit log.
 from flask import abort, g, redirect, render_template, url_for
 from sqlalchemy import select, update
 
+from ..audit import audit
 from ..extensions import db
 from ..models import ORGANISATION_APPROVED, ORGANISATION_PENDING, ORGANISATION_REJECTED, Organisation, utcnow
 from ..petitions.counting import increment_count
 from ..petitions.forms import ButtonForm
 from ..petitions.page_cache import forget_sign_pages
 from . import organisers
-from ..audit import audit
 from .auth import login_required
 from .dashboard import campaign_for_organiser, signed_by_organisations
 
