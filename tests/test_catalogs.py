@@ -452,16 +452,21 @@ def _emails(app):
 
     from campaign.campaigns.xi import definition as xi
     from campaign.extensions import db
+    from campaign.mail.messages import queue_already_signed, queue_thanks
     from campaign.mail.updates import queue_news
-    from campaign.models import Consent, OutboxMessage
+    from campaign.models import Consent, OutboxMessage, Signature
 
     with app.app_context():
-        # The signer unsubscribed above; let them accept news again to render one.
+        # The signer unsubscribed above (which dropped their thank-you email); let them accept
+        # news again to render one, and queue the emails no page above queued in this language.
         db.session.query(Consent).filter_by(choice="withdrawn").delete()
+        signer = db.session.execute(select(Signature).where(Signature.email == "pseudo@example.org")).scalar_one()
+        queue_thanks(signer, xi)
+        queue_already_signed(signer, xi, to_address=signer.email, tag=PSEUDO)
         queue_news(xi, "delivered")
         messages = db.session.execute(select(OutboxMessage).where(OutboxMessage.locale == PSEUDO)).scalars().all()
         kinds = {message.kind for message in messages}
-        assert kinds == {"confirm", "thanks", "update:delivered"}, kinds
+        assert kinds == {"confirm", "thanks", "already_signed", "update:delivered"}, kinds
         for message in messages:
             without_links = re.compile(r"https?://[^\s<\"]+")
             yield f"email {message.kind}: subject", f"<p>{escape(message.subject)}</p>"
@@ -479,7 +484,7 @@ def test_pseudo_locale_covers_every_page(pseudo_app, make_app):
     for name, html in _error_pages(pseudo_app):
         assert untranslated_text(html) == [], f"{name}: text not from a catalog"
     assert seen["429"] == 429 and seen["413"] == 413 and seen["closed refusal"] == 403
-    assert seen["xi form errors"] == 400 and seen["405"] == 405 and seen["congress choose district"] == 400
+    assert seen["xi form errors"] == 400 and seen["405"] == 405 and seen["congress choose district"] == 200  # a question, not an error
     assert (seen["confirm page"], seen["confirm page, stale form"], seen["link that does not work"]) == (200, 400, 404)
     assert (seen["expired link"], seen["new link sent"], seen["unsubscribed"]) == (410, 200, 200)
     assert seen["one-click unsubscribe"] == 200 and seen["unsubscribe page, stale form"] == 400
