@@ -64,6 +64,8 @@ def start_server(database, tmp_path):
         log = open(tmp_path / f"gunicorn-{len(servers)}.log", "w")
         settings = {"DATABASE_URL": database.url, "SECRET_KEY": "fault-test-" + "k" * 40, "PROXY_FIX": "1",
                     "SIGN_RATE_LIMIT": "100000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "100000 per minute",
+                    # Signatures count at once, so that every fault below is checked against the counter.
+                    "CONFIRMATION_REQUIRED": "",
                     **env}
         server = Gunicorn(free_port(), settings, workers=2, threads=4, log=log).start()
         server.log_path = tmp_path / f"gunicorn-{len(servers)}.log"
