@@ -9,9 +9,14 @@ from ..extensions import db
 from ..models import SIGNATURE_COUNTED, SIGNATURE_PENDING, Consent, Signature, UtcDateTime, new_reference, utcnow
 from .confirmation import confirmation_required
 from .counting import increment_count
+from .definition import ConsentAnswer
 from .identity import email_key, identity_key
 from .upsert import insert_for_dialect
 
+# "Deliver my signature without my name": stored as a consent answer with its wording version.
+WITHHELD = "withheld"
+NAMED = "named"
+NAME_DELIVERY_WORDING = "name-delivery-2026-12"
 # The columns a newer submission may rewrite while a signature is pending (unconfirmed).
 REPLACEABLE_WHILE_PENDING = ("first_name", "last_name", "email", "email_key", "street_address", "district",
                              "city", "region", "postal_code", "country", "locale", "name_withheld", "letter_version")
@@ -66,15 +71,8 @@ def record_signature(definition, form, language, source="web"):
     return is_new
 
 
-WITHHELD = "withheld"
-NAMED = "named"
-NAME_DELIVERY_WORDING = "name-delivery-2026-12"
-
-
 def name_delivery_answer(definition, form):
     """The answer to "Deliver my signature without my name", stored like the other consents."""
-    from .definition import ConsentAnswer
-
     withheld = bool(getattr(form, "withhold_name", None) and form.withhold_name.data)
     return ConsentAnswer("name_delivery", WITHHELD if withheld else NAMED, NAME_DELIVERY_WORDING)
 
