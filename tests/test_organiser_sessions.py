@@ -219,7 +219,11 @@ def test_production_cookie_is_host_prefixed_secure_and_host_only(monkeypatch, mi
     monkeypatch.setenv("SITE_URL", "https://petitions.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True})
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
-    response = app.test_client().get("/en/xi/", base_url="https://petitions.example.org")
+    try:
+        response = app.test_client().get("/en/xi/", base_url="https://petitions.example.org")
+    finally:
+        with app.app_context():  # an app made here, not by make_app: close its pool (PostgreSQL warns)
+            db.engine.dispose()
     [cookie] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith("__Host-session=")]
     attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
     assert "secure" in attributes and "path=/" in attributes and "httponly" in attributes

@@ -227,11 +227,11 @@ def test_a_malformed_district_stops_no_build(app, runner, tmp_path, client, dist
     congress_signer(client, "Grace", "Lee", "92808")
     congress_signer(client, "Broken", "District", "92808")
     with app.app_context():  # a district no form writes (a bad import, a hand edit)
-        db.session.execute(update(Signature).where(Signature.first_name == "Broken").values(district="CA-40-x"))
+        db.session.execute(update(Signature).where(Signature.first_name == "Broken").values(district="CA-4x"))
         db.session.commit()
     files = build(runner, "congress", tmp_path)
     senator = page_text(files["senate/CA-alex-padilla.pdf"])
-    assert "Grace Lee" in senator and "Broken District" in senator and "CA-40-x" in senator
+    assert "Grace Lee" in senator and "Broken District" in senator and "CA-4x" in senator
 
 
 def test_one_row_that_cannot_be_made_is_reported_and_the_rest_build(app, runner, tmp_path, client, monkeypatch,
