@@ -1,7 +1,7 @@
 """Delivery packets: the PDFs organisers print and hand to each recipient.
 
 `flask delivery build <campaign> [--out DIR] [--generated-at ISO] [--workers N]` writes them all; the dashboard
-(organisers/exports.py) lists them and builds one, or all as a ZIP, on request. What each campaign
+(organisers/packets.py) lists them and builds one, or all as a ZIP, on request. What each campaign
 delivers is in this package's congress.py, xi.py, unhcr.py and coalition.py; packets show a signer's name,
 city, state or country and district, never a street address, ZIP code or email.
 """

@@ -1,5 +1,5 @@
-"""Organiser pages: sign-in (auth.py), the per-campaign dashboard (dashboard.py), exports and
-delivery packets (exports.py), moderation (moderation.py), paper signatures (paper.py) and approving the
+"""Organiser pages: sign-in (auth.py), the per-campaign dashboard (dashboard.py), the CSV export
+(exports.py), delivery packets (packets.py), moderation (moderation.py), paper signatures (paper.py) and approving the
 organisations that sign a coalition letter (organisations.py), videos and documents (media.py)."""
 from flask import Blueprint
 
@@ -18,6 +18,6 @@ def never_cache(response):
 
 def register_organisers(app):
     from . import (auth, dashboard, exports, media, moderation, navigation, notes, organisations,  # noqa: F401
-                   paper, results, signers)  # the routes and page helpers
+                   packets, paper, results, signers)  # the routes and page helpers
 
     app.register_blueprint(organisers)

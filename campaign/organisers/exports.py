@@ -1,4 +1,4 @@
-"""What organisers take away: a CSV of signatures and the delivery packets (campaign/delivery/).
+"""What organisers take away: a CSV of signatures (the delivery packets are in packets.py).
 
 The CSV holds only what the organiser's role and each signer's consent allow: every organiser of
 the campaign gets what the packets show plus when, how, in which language and under which
@@ -8,19 +8,15 @@ identify constituents, not to be handed around). Every export is written to the 
 """
 import csv
 import io
-import tempfile
-import zipfile
-from pathlib import Path
 
-from flask import Response, abort, g, render_template, request, send_file, stream_with_context
+from flask import Response, g, stream_with_context
 
 from ..audit import audit
-from ..delivery.build import build, build_one, has_packets, now_to_the_second, packets_for
+from ..delivery.build import now_to_the_second
 from ..delivery.signers import counted_batches
 from ..extensions import db
 from ..mail.updates import latest_choices
 from ..models import ROLE_ADMIN, Signature
-from ..petitions.forms import ButtonForm
 from ..spreadsheet import spreadsheet_safe
 from . import organisers
 from .auth import login_required
@@ -82,64 +78,3 @@ def export_csv(campaign):
     stamp = now_to_the_second().strftime("%Y%m%d-%H%M%S")
     return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{definition.slug}-signatures-{stamp}.csv"'})
-
-
-def _with_packets(definition):
-    return has_packets(definition.slug)
-
-
-FILTER_LENGTH = 100
-
-
-def _matches(packet, words):
-    """Every word of the filter is in the packet's recipient or file name (case-insensitive)."""
-    haystack = f"{packet.title} {packet.filename}".casefold()
-    return all(word in haystack for word in words)
-
-
-@organisers.get("/<campaign>/packets/")
-@login_required
-def packets(campaign):
-    """The packets, the campaign's total first and the recipients by count, filtered by `q`."""
-    definition = campaign_for_organiser(campaign, applies=_with_packets)
-    described = packets_for(definition, now_to_the_second())
-    query = " ".join(request.args.get("q", "").split())[:FILTER_LENGTH]
-    recipients = sorted((packet for packet in described.packets if not packet.summary),
-                        key=lambda packet: (-packet.count, packet.title.casefold(), packet.filename))
-    shown = [packet for packet in recipients if _matches(packet, query.casefold().split())]
-    return render_template("organisers/packets.html", petition=definition, described=described,
-                           summary=next((packet for packet in described.packets if packet.summary), None),
-                           recipients=recipients, shown=shown, query=query, logout_form=ButtonForm())
-
-
-@organisers.get("/<campaign>/packets/<path:filename>")
-@login_required
-def packet(campaign, filename):
-    definition = campaign_for_organiser(campaign, applies=_with_packets)
-    built = build_one(definition, filename)
-    if built is None:
-        abort(404)
-    found, data = built
-    audit("export_packet", g.organiser, definition.slug, packet=filename, signatures=found.count)
-    db.session.commit()
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=Path(filename).name)
-
-
-@organisers.get("/<campaign>/packets.zip")
-@login_required
-def packets_zip(campaign):
-    definition = campaign_for_organiser(campaign, applies=_with_packets)
-    generated_at = now_to_the_second()
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    with tempfile.TemporaryDirectory(prefix="packets-") as directory:
-        written = build(definition, directory, generated_at)
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-            for found, path in written:
-                archive.write(path, arcname=found.filename)
-    audit("export_packets", g.organiser, definition.slug, packets=len(written))
-    db.session.commit()
-    spool.seek(0)
-    stamp = generated_at.strftime("%Y%m%d-%H%M%S")
-    return send_file(spool, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{definition.slug}-packets-{stamp}.zip")
