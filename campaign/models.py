@@ -374,3 +374,43 @@ class CampaignMedia(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+
+DELIVERY_CHANNELS = ("by_hand", "post", "email", "fax")
+RESPONSE_STATUSES = ("acknowledged", "declined", "cosponsored", "no_answer")
+# The statuses that count as the office having answered ("no answer" is a record that it has not).
+RESPONSE_ANSWERED = ("acknowledged", "declined", "cosponsored")
+
+
+class Delivery(db.Model):
+    """One delivery of a campaign's packet to one office, and later the office's response
+    (organisers/deliveries.py records both; petitions/deliveries.py shows them publicly).
+
+    The recipient is kept as a stable key (a member's bioguide id, a PRC mission's packet name,
+    "unhcr", "president": delivery/recipients.py) with the name its packet gave it then, so the
+    row still reads right after the member leaves office or the missions file changes.
+    `delivered_by` is for organisers only: no public page or file ever shows it.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_recipient", "campaign", "recipient_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32))
+    recipient_key: Mapped[str] = mapped_column(String(64))
+    recipient_name: Mapped[str] = mapped_column(String(300))
+    delivered_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))  # one of DELIVERY_CHANNELS
+    delivered_by: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(Integer)  # signatures (organisations) the packet delivered
+    # The fingerprint the packet prints (delivery/packet.py, PacketFingerprint); None for a packet
+    # that printed none (built before fingerprints existed).
+    packet_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The office's response: all None until one is recorded.
+    response_on: Mapped[date | None] = mapped_column(Date)
+    response_status: Mapped[str | None] = mapped_column(String(16))  # one of RESPONSE_STATUSES
+    response_summary: Mapped[str | None] = mapped_column(Text)  # in English
+    response_url: Mapped[str | None] = mapped_column(String(500))  # http(s) only
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
