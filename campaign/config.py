@@ -130,6 +130,11 @@ class DefaultConfig:
     OUTBOX_BATCH_SIZE = 50
     OUTBOX_POLL_SECONDS = 5  # `--loop`: pause when nothing is due
     OUTBOX_RETENTION_DAYS = 30  # sent and dead messages are deleted after this (flask privacy anonymise)
+    # Delivery packets built in the background (campaign/delivery/jobs.py, `flask delivery work`).
+    PACKET_BUILDS_DIR = None  # None: instance/packet-builds; one folder per campaign and build
+    PACKET_BUILD_LEASE_SECONDS = 120  # renewed at each packet written; then another worker may resume it
+    PACKET_BUILD_MAX_ATTEMPTS = 3  # claims of one build before it is failed (a packet that kills its worker)
+    PACKET_BUILD_POLL_SECONDS = 2  # `--loop`: pause when no build waits
 
     # Campaigns whose signatures count only once the email address is confirmed. None: each
     # campaign's definition decides (xi does); otherwise slugs, e.g. "xi,unhcr" ("" for none).
@@ -157,7 +162,7 @@ def from_environment():
                  "SIGN_RATE_LIMIT_ALL_CAMPAIGNS", "SIGN_CEILING_PER_CAMPAIGN",
                  "XI_DEADLINE", "SITE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
                  "CONFIRMATION_REQUIRED", "CONFIRM_RESEND_RATE_LIMIT", "WIDGET_FRAME_ANCESTORS",
-                 "COALITION_DONATION_URL", "CONTACT_EMAIL", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
+                 "COALITION_DONATION_URL", "CONTACT_EMAIL", "PACKET_BUILDS_DIR", "LOGIN_LOCKOUT", "LOGIN_ACCOUNT_FAILURES", "LOGIN_SLOWED_ATTEMPTS"):
         if name in os.environ:
             settings[name] = os.environ[name]
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_ALLOW_PLAINTEXT", "TRANSLATION_PREVIEW"):
@@ -171,6 +176,7 @@ def from_environment():
                  "CONFIRMATION_MAX_AGE_DAYS", "CONFIRMATION_RESEND_MINUTES", "ANONYMISE_AFTER_DAYS",
                  "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",
                  "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS", "SOCIAL_PROOF_THRESHOLD",
+                 "PACKET_BUILD_LEASE_SECONDS", "PACKET_BUILD_MAX_ATTEMPTS", "PACKET_BUILD_POLL_SECONDS",
                  "RESULTS_MIN_COUNT", "RESULTS_CACHE_SECONDS"):
         if name in os.environ:
             settings[name] = _int(name, 0)

@@ -203,6 +203,66 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+BUILD_QUEUED, BUILD_RUNNING, BUILD_DONE, BUILD_FAILED = "queued", "running", "done", "failed"
+
+
+class PacketBuild(db.Model):
+    """A build of all of a campaign's delivery packets, asked for on the dashboard and done by a
+    worker (`flask delivery work`, campaign/delivery/jobs.py), leased like the outbox's messages so
+    that a build whose worker died is resumed by the next one. Its files are PacketBuildFile rows."""
+
+    __tablename__ = "packet_build"
+    # `active` holds the campaign while the build is queued or running, else NULL: the unique
+    # constraint lets one build at a time wait or run per campaign (NULLs never collide).
+    __table_args__ = (UniqueConstraint("active", name="uq_packet_build_active"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    active: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=BUILD_QUEUED)  # queued -> running -> done or failed
+    # The time printed on its packets, fixed when it is asked for: a resumed build draws the same bytes.
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # first claimed by a worker
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # claims by a worker; capped (PACKET_BUILD_MAX_ATTEMPTS)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    # Progress: packets to write (None until the worker has read the signatures) and written.
+    packets_total: Mapped[int | None] = mapped_column(Integer)
+    packets_done: Mapped[int] = mapped_column(Integer, default=0)
+    signatures: Mapped[int | None] = mapped_column(Integer)  # the campaign's total the packets deliver
+    skipped: Mapped[int | None] = mapped_column(Integer)  # recipients without signers, hence without a packet
+    # Where its files are, relative to PACKET_BUILDS_DIR: "<campaign>/<id>" (PDFs under pdf/, and packets.zip).
+    directory: Mapped[str | None] = mapped_column(String(100))
+    zip_sha256: Mapped[str | None] = mapped_column(String(64))
+    zip_size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(500))  # why it failed, for the dashboard
+
+    files: Mapped[list["PacketBuildFile"]] = relationship(
+        back_populates="build", cascade="all, delete-orphan", order_by="PacketBuildFile.position")
+
+
+class PacketBuildFile(db.Model):
+    """One finished packet of a build: recorded once its file is complete on disk, in the commit
+    that counts it in the build's progress (build and file name are the key: each file once)."""
+
+    __tablename__ = "packet_build_file"
+
+    build_id: Mapped[int] = mapped_column(ForeignKey("packet_build.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300), primary_key=True)  # e.g. house/CA-40-young-kim.pdf
+    position: Mapped[int] = mapped_column(Integer)  # its place in the build's list of packets
+    title: Mapped[str] = mapped_column(Text)  # its recipient, as the packets page lists it
+    signatures: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[bool] = mapped_column(Boolean, default=False)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    build: Mapped[PacketBuild] = relationship(back_populates="files")
+
+
 class ZipDistrict(db.Model):
     """One (ZIP, state, district) row: a ZIP code (a Census ZCTA) touches this congressional district.
 
