@@ -1,4 +1,4 @@
-"""Building a campaign's packets: `flask delivery build <campaign>` and the dashboard's downloads.
+"""Building a campaign's packets: `flask delivery build <campaign>` and the dashboard's builds (jobs.py).
 
 A packet is written in its recipient's language (the campaign's first delivered language; xi
 adds Chinese itself), whoever builds it: the command line, or an organiser on a Korean page.
@@ -7,6 +7,8 @@ Only recipients with signers get a packet.
 import importlib
 import logging
 import multiprocessing
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -82,10 +84,42 @@ def now_to_the_second():
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _write(packet, fonts, generated_at, slug, note, directory):
+@dataclass
+class PreparedBuild:
+    """What every packet of one build shares, worked out once: the packets, the fonts subset to
+    every character they draw and the note on letter versions."""
+    described: CampaignPackets
+    fonts: FontSet
+    generated_at: datetime
+    slug: str
+    note: VersionNote | None
+
+    def draw(self, packet):
+        """The packet's PDF (bytes)."""
+        return render(packet, self.fonts, self.generated_at, self.slug, self.note)
+
+
+@contextmanager
+def prepared(definition, generated_at, report=None):
+    """A PreparedBuild of the campaign's packets, drawn in the recipients' language while it is open.
+
+    build() writes them all at once; the dashboard's builds (jobs.py) draw them one at a time and
+    record each, so that a build interrupted halfway can be resumed: the same signatures and
+    `generated_at` give the same bytes, whichever process draws a packet.
+    """
+    with in_delivered_language(definition):  # forked workers inherit it
+        described = packets_for(definition, generated_at)
+        note = _version_note(definition, described.packets)
+        characters = _characters(described.packets, definition.slug, note)
+        _report(characters, report)
+        with FontSet(characters) as fonts:
+            yield PreparedBuild(described, fonts, generated_at, definition.slug, note)
+
+
+def _write(job, packet, directory):
     path = Path(directory) / packet.filename
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render(packet, fonts, generated_at, slug, note))
+    path.write_bytes(job.draw(packet))
     return path
 
 
@@ -95,8 +129,8 @@ _job = None
 
 
 def _write_numbered(index):
-    packets, fonts, generated_at, slug, note, directory = _job
-    return _write(packets[index], fonts, generated_at, slug, note, directory)
+    job, directory = _job
+    return _write(job, job.described.packets[index], directory)
 
 
 def _report(characters, report):
@@ -116,26 +150,16 @@ def build(definition, directory, generated_at=None, progress=lambda packets: pac
     What could not be drawn (a name's character no font has, a row that failed) is logged and
     added to the list `report`, if given: one name never stops a build.
     """
-    generated_at = generated_at or now_to_the_second()
-    with in_delivered_language(definition):  # forked workers inherit it
-        return _build(definition, directory, generated_at, progress, workers, report)
-
-
-def _build(definition, directory, generated_at, progress, workers, report):
     global _job
-    packets = packets_for(definition, generated_at).packets
-    slug = definition.slug
-    note = _version_note(definition, packets)
-    characters = _characters(packets, slug, note)
-    _report(characters, report)
-    with FontSet(characters) as fonts:
+    generated_at = generated_at or now_to_the_second()
+    with prepared(definition, generated_at, report) as job:
+        packets = job.described.packets
         if workers <= 1 or len(packets) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return [(packet, _write(packet, fonts, generated_at, slug, note, directory))
-                    for packet in progress(packets)]
+            return [(packet, _write(job, packet, directory)) for packet in progress(packets)]
         # The children open their own database connections: none may be shared across a fork.
         db.session.remove()
         db.engine.dispose()
-        _job = (packets, fonts, generated_at, slug, note, directory)
+        _job = (job, directory)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 paths = pool.imap(_write_numbered, range(len(packets)), chunksize=4)
