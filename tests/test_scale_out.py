@@ -7,8 +7,9 @@ this machine). Whatever process a request lands on, every guarantee holds: each 
 once, a repeat never counted again, one rate limit for both processes keyed by the address nginx
 saw, and nothing a client puts in X-Forwarded-For changes that address.
 
-Needs Debian's nginx, postgresql, redis-server and openssl: skipped locally without them, a
-failure in CI.
+It starts its own PostgreSQL and Redis (localservices.py), so it runs the same in both of CI's
+passes. Needs Debian's nginx, postgresql, redis-server and openssl: skipped locally without them,
+a failure in CI.
 """
 import http.client
 import json
@@ -44,11 +45,12 @@ SERVER_NAME = "petitions.example.org"
 # Added by the test's nginx.conf only: which app process answered (nginx's $upstream_addr).
 SERVED_BY = "X-Test-Served-By"
 # Each app process logs what nginx told it, so that the test sees the headers the app got.
-ACCESS_LOG_FORMAT = "%(m)s|%(U)s|%(s)s|%({x-forwarded-for}i)s|%({x-forwarded-proto}i)s|%({x-real-ip}i)s|%({forwarded}i)s"
+ACCESS_LOG_FORMAT = "|".join(("%(m)s", "%(U)s", "%(s)s", "%({x-forwarded-for}i)s", "%({x-forwarded-proto}i)s",
+                               "%({x-real-ip}i)s", "%({forwarded}i)s"))
 
 
 def nginx_binary():
-    return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None)
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")  # sbin: not on every PATH
 
 
 def require_programs():
