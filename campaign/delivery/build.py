@@ -8,7 +8,7 @@ import importlib
 import logging
 import multiprocessing
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,7 +42,9 @@ def packets_for(definition, generated_at):
     module = importlib.import_module(f".{PACKET_MODULES[definition.slug]}", __package__)
     with in_delivered_language(definition):
         described = module.packets(definition, generated_at)
-    kept = tuple(packet for packet in described if packet.summary or packet.count > 0)
+    # The letter texts a packet prints, for its fingerprint (packet.PacketFingerprint).
+    letters = tuple((language, letter_version(definition, language)) for language in definition.delivered_languages)
+    kept = tuple(replace(packet, letters=letters) for packet in described if packet.summary or packet.count > 0)
     summary = next((packet for packet in kept if packet.summary), None)
     total = summary.count if summary else sum(packet.count for packet in kept)
     return CampaignPackets(packets=kept, total=total, skipped=len(described) - len(kept))

@@ -29,6 +29,7 @@ def packets(definition, generated_at):
     return [Packet(
         # Translators: The recipient of the organisations' letter's delivery packet, as the organisers' packets page lists it.
         filename="coalition.pdf", title=pgettext("packet", "The President of the United States"), count=len(listed),
+        recipient_key="president", listed_rows=tuple((line,) for line in lines),
         # Translators: Title of the delivery packet of the organisations' letter.
         title_lines=((pgettext("packet", "To the President of the United States"), face),
                      (str(definition.title), face),

@@ -125,7 +125,7 @@ def packets(definition, generated_at):
         summary_rows.append((recipient, count))
         packets.append(Packet(
             filename=f"{folder}/{seat}-{file_name_part(name) or member.bioguide_id.lower()}.pdf",
-            title=recipient, count=count,
+            title=recipient, count=count, recipient_key=member.bioguide_id,
             # Translators: Title of a delivery packet: "To Rep. Young Kim (R-CA-40)". %(recipient)s is the member's title and name.
             title_lines=((pgettext("packet", "To %(recipient)s", recipient=recipient), face), (title, face),
                          (_constituents(member, count, state_name), face), (nationwide, face)),

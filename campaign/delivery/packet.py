@@ -4,6 +4,7 @@ A campaign module (congress.py, xi.py, unhcr.py here) describes its packets as P
 building them (build.py) collects every character they will draw, subsets the fonts once, and
 renders each packet with `render`.
 """
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -54,6 +55,15 @@ class Packet:
     extra_text: tuple = field(default=(), compare=False)  # (text, face) drawn elsewhere, for fonts
     # The campaign's summary (congress): built even when nobody signed, listed before the recipients.
     summary: bool = False
+    # The office it is delivered to (delivery/recipients.py: a member's bioguide id, a mission's
+    # key, "unhcr", "president"); None for a packet no office receives (the congress summary).
+    recipient_key: str | None = None
+    # ((language, letter version), ...) of the letter texts it prints, in the packet's languages
+    # (build.packets_for sets it): part of its fingerprint, whose note is printed in each.
+    letters: tuple = ()
+    # Rows a packet lists in its sections instead of a signer table (the coalition's
+    # organisations), as tuples of text: part of its fingerprint like signer rows.
+    listed_rows: tuple = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,91 @@ class VersionNote:
                 yield format_decimal(1234567890), language_face(language)
 
 
+class PacketFingerprint:
+    """The fingerprint a packet prints at its end, and the delivery log records.
+
+    A PDF cannot contain its own SHA-256 (printing the hash changes the file), and the file's hash
+    changes with things that are not what is delivered (the time printed in the footer, the
+    fonts). So the fingerprint is the SHA-256 of a plain-text list of what the packet delivers,
+    which anyone holding the same signatures can write out again and hash (README, "Delivery log"):
+
+        packet-fingerprint<TAB>1
+        campaign<TAB><slug>
+        recipient<TAB><the packet's recipient, as the packets page lists it>
+        letter<TAB><language><TAB><version>       one per letter text printed (letter.letter_version)
+        row<TAB><cell><TAB><cell>...             one per signer row, in the order printed
+
+    UTF-8, each line ending in a line feed; a cell is its full text (a long one may be printed
+    shortened with "…"), an empty cell is empty, and a backslash, tab, carriage return or line
+    feed inside one is written \\\\, \\t, \\r, \\n. The same recipient, letter and signers give the
+    same fingerprint whenever the packet is built; one more signer, a hidden signature or a
+    changed letter gives another. The dashboard's delivery form computes it from the current
+    signatures without drawing the packet (fingerprint_of).
+    """
+
+    VERSION = "1"
+
+    def __init__(self, slug, packet):
+        self._hash = hashlib.sha256()
+        self._line("packet-fingerprint", self.VERSION)
+        self._line("campaign", slug)
+        self._line("recipient", packet.title)
+        for language, version in packet.letters:
+            self._line("letter", language, version)
+        for row in packet.listed_rows:
+            self.add_row(row)
+
+    @staticmethod
+    def _escape(text):
+        return (str(text or "").replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r")
+                .replace("\n", "\\n"))
+
+    def _line(self, *fields):
+        self._hash.update(("\t".join(self._escape(value) for value in fields) + "\n").encode("utf-8"))
+
+    def add_row(self, texts):
+        """A row as printed: its cells' texts, in column order."""
+        self._line("row", *texts)
+
+    def hexdigest(self):
+        return self._hash.hexdigest()
+
+
+def fingerprint_of(packet, slug):
+    """The fingerprint `packet` prints, from the signatures as they are now (no PDF is drawn)."""
+    fingerprint = PacketFingerprint(slug, packet)
+    if packet.signers:
+        for row in listed(slug, *packet.signers.conditions):
+            fingerprint.add_row(text for text, _language in signer_cells(packet.signers.row, row))
+    return fingerprint.hexdigest()
+
+
+def grouped(digest):
+    """A hex digest in groups of eight, as the packet prints it (easier to read aloud and compare)."""
+    return " ".join(digest[index:index + 8] for index in range(0, len(digest), 8))
+
+
+def _fingerprint_lines(packet, digest):
+    """[(kind, text, face)]: the heading and explanation in each of the packet's languages, then
+    the fingerprint itself."""
+    languages = [language for language, _version in packet.letters] or [current_language()]
+    headings = []
+    for language in languages:
+        with in_language(language):
+            # Translators: Delivery packet: heading of its last part, the fingerprint of what it delivers (a SHA-256 hash).
+            headings.append(pgettext("packet", "Fingerprint of this packet"))
+    lines = [("heading", " / ".join(headings), language_face(languages[-1]))]
+    for language in languages:
+        with in_language(language):
+            # Translators: Delivery packet: explains the fingerprint (a SHA-256 hash) printed under it. Keep "SHA-256".
+            lines.append(("p", pgettext("packet", "SHA-256 of this packet’s recipient, the versions of its letter "
+                                                  "and its list of signers in the order printed. The organisers "
+                                                  "record it with the delivery; anyone with the same list can "
+                                                  "compute it again."), language_face(language)))
+    lines.append(("p", grouped(digest), LATIN_FACE))
+    return lines
+
+
 def _language_name(tag):
     try:
         return language_name(tag)
@@ -173,6 +268,12 @@ def packet_texts(packet):
             yield column.heading, LATIN_FACE
     for face, line in packet.footer:
         yield line, face
+    for row in packet.listed_rows:
+        for text in row:
+            yield str(text), LATIN_FACE
+    # The fingerprint's note: its words, and every hex digit it may print.
+    for _kind, text, face in _fingerprint_lines(packet, "0123456789abcdef" * 4):
+        yield text, face
     yield from packet.extra_text
 
 
@@ -195,13 +296,16 @@ def render(packet, fonts, generated_at, slug, note=None):
             document.letter(section.blocks, section.face)
         if section.columns:
             document.table(section.columns, [[(str(text), None) for text in row] for row in section.rows])
+    fingerprint = PacketFingerprint(slug, packet)
     if packet.signers:
         tally = Counter()  # (letter version, language signed in) -> signers listed
 
         def rows():
             for row in listed(slug, *packet.signers.conditions):
                 tally[row.letter_version, row.locale] += 1
-                yield signer_cells(packet.signers.row, row)
+                cells = signer_cells(packet.signers.row, row)
+                fingerprint.add_row(text for text, _language in cells)
+                yield cells
 
         document.heading(packet.signers.heading, packet.signers.face)
         document.table(packet.signers.columns, rows())
@@ -211,6 +315,11 @@ def render(packet, fonts, generated_at, slug, note=None):
                     document.heading(text, face)
                 else:
                     document.paragraph(text, face)
+    for kind, text, face in _fingerprint_lines(packet, fingerprint.hexdigest()):
+        if kind == "heading":
+            document.heading(text, face)
+        else:
+            document.paragraph(text, face)
     data = bytes(document.output())
     missing = document.missing_glyphs()
     if missing:  # would print as empty boxes: a bug in collecting the build's characters
@@ -218,5 +327,5 @@ def render(packet, fonts, generated_at, slug, note=None):
     return data
 
 
-__all__ = ["CampaignPackets", "Column", "Packet", "Section", "SignerList", "VersionNote", "footer", "language_face",
-           "packet_texts", "render"]
+__all__ = ["CampaignPackets", "Column", "Packet", "PacketFingerprint", "Section", "SignerList", "VersionNote",
+           "fingerprint_of", "footer", "grouped", "language_face", "packet_texts", "render"]

@@ -39,6 +39,7 @@ def packets(definition, generated_at):
     return [Packet(
         # Translators: The recipient of the UNHCR petition's delivery packet, as the organisers' packets page lists it.
         filename="unhcr.pdf", title=pgettext("packet", "UN High Commissioner for Refugees"), count=total,
+        recipient_key="unhcr",
         # Translators: Title of the delivery packet of the UNHCR petition.
         title_lines=((pgettext("packet", "To the United Nations High Commissioner for Refugees"), face),
                      (str(definition.title), face), (signed, face), (places, face)),

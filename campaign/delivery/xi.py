@@ -65,6 +65,12 @@ def _mission_by_country():
     return by_country
 
 
+def mission_key(mission):
+    """A mission's stable name: its packet's file name without ".pdf" (DE-embassy-berlin), the
+    delivery log's key for it (no two rows of the missions file share host, type and city)."""
+    return f"{mission.host_country}-{file_name_part(mission.type)}-{file_name_part(mission.city) or 'capital'}"
+
+
 def mission_for(country):
     """The mission that receives the signers of `country` (ISO code), or None."""
     return _mission_by_country().get(country)
@@ -118,12 +124,13 @@ def packets(definition, generated_at):
         if mission is None:
             filename, recipient = "no-mission-on-file.pdf", _in_both(lambda language: _no_mission())
         else:
-            filename = f"{mission.host_country}-{file_name_part(mission.type)}-{file_name_part(mission.city) or 'capital'}.pdf"
+            filename = f"{mission_key(mission)}.pdf"
             # Chinese first: the packet opens with the name the mission gives itself.
             recipient = _in_both(lambda language: _mission_name(mission, language))[::-1]
         summary = _in_both(lambda language: _summary(count, total))
         packets.append(Packet(
             filename=filename, title=mission.name_en if mission else recipient[0][0], count=count,
+            recipient_key=mission_key(mission) if mission else None,
             title_lines=(*recipient, *_in_both(lambda language: str(definition.title)), *summary),
             sections=(_totals_section(countries), *_letters(definition, mission)),
             signers=SignerList(heading=_signers_heading(count), columns=_signer_columns(),
@@ -207,4 +214,4 @@ def _country_label():
     return pgettext("packet", "Country")
 
 
-__all__ = ["mission_for", "missions", "packets"]
+__all__ = ["mission_for", "mission_key", "missions", "packets"]

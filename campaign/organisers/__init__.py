@@ -17,7 +17,7 @@ def never_cache(response):
 
 
 def register_organisers(app):
-    from . import (auth, dashboard, exports, media, moderation, navigation, notes, organisations,  # noqa: F401
-                   packets, paper, results, signers)  # the routes and page helpers
+    from . import (auth, dashboard, deliveries, exports, media, moderation, navigation, notes,  # noqa: F401
+                   organisations, packets, paper, results, signers)  # the routes and page helpers
 
     app.register_blueprint(organisers)

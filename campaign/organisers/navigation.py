@@ -9,7 +9,7 @@ from . import organisers
 # The first part of the path after the campaign -> its link in the navigation ("" is the dashboard).
 SECTION_OF_PATH = {"": "dashboard", "state": "dashboard", "settings": "dashboard", "notes": "dashboard",
                    "signatures": "signatures", "paper": "paper", "media": "media", "packets": "packets",
-                   "organisations": "organisations"}
+                   "deliveries": "deliveries", "organisations": "organisations"}
 
 
 def current_section():

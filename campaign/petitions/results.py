@@ -23,6 +23,7 @@ from ..maps import FEWER_COLOUR, colour_classes, colour_of, us_map, world_map
 from ..models import CongressMember
 from ..places import country_codes, country_name, us_states
 from ..spreadsheet import spreadsheet_safe
+from . import deliveries
 from .aggregates import minimum_shown, place_counts, shown
 from .organisations import signatories
 
@@ -128,6 +129,15 @@ def _cached(key, build):
     return entry[1]
 
 
+def forget_results(slug):
+    """Drop this process's cached results of campaign `slug` (its page, member pages and open data)
+    after an organiser recorded a delivery or a response: it shows at once here, and within
+    RESULTS_CACHE_SECONDS in every other process."""
+    cache = current_app.extensions.get("results_bodies", {})
+    for key in [key for key in cache if key[0] == slug]:
+        cache.pop(key, None)
+
+
 def _public(body, mimetype, open_data=False, filename=None):
     response = make_response(body)
     response.mimetype = mimetype
@@ -155,7 +165,7 @@ def _member_fields(members):
 def open_data(definition, tag):
     """The results as one JSON-ready dict: schema version 1 (README, "Open data")."""
     data = {"schema_version": SCHEMA_VERSION, "campaign": definition.slug, "language": tag,
-            "min_count": minimum_shown()}
+            "min_count": minimum_shown(), "deliveries": deliveries.open_data(definition)}
     if definition.signers == "organisations":
         found = organisation_results(definition, tag)
         organisations = [signatory for _code, _name, listed in found["groups"] for signatory in listed]
@@ -191,6 +201,15 @@ def _iso(moment):
 
 CSV_COLUMNS = ("level", "code", "name", "member_bioguide_ids", "member_names", "count", "suppressed")
 ORGANISATION_CSV_COLUMNS = ("level", "code", "name", "organisation", "organisation_en", "homepage", "founding")
+# Added after the others (schema 1 gains columns, none moves): filled on the `delivery` rows only.
+DELIVERY_CSV_COLUMNS = ("delivered_on", "channel", "delivered_count", "packet_sha256", "response_on",
+                        "response_status", "response_summary", "response_url")
+
+
+def _delivery_cells(item):
+    response = item["response"] or {}
+    return (item["delivered_on"], item["channel"], item["count"], item["packet_sha256"], response.get("date"),
+            response.get("status"), response.get("summary"), response.get("url"))
 
 
 def open_data_csv(data):
@@ -202,26 +221,34 @@ def open_data_csv(data):
     def row(*values):
         writer.writerow([spreadsheet_safe(value) for value in values])
 
+    log = data["deliveries"]["log"]
+    no_delivery = ("",) * len(DELIVERY_CSV_COLUMNS)
     if data["by"] == "organisation":
-        row(*ORGANISATION_CSV_COLUMNS)
+        row(*ORGANISATION_CSV_COLUMNS, *DELIVERY_CSV_COLUMNS)
         for item in data["organisations"]:
             row("organisation", item["country"], item["country_name"], item["name"], item["name_en"],
-                item["homepage"], "true" if item["founding"] else "false")
+                item["homepage"], "true" if item["founding"] else "false", *no_delivery)
+        for item in log:
+            row("delivery", item["recipient"], item["recipient_name"], "", "", "", "", *_delivery_cells(item))
         return buffer.getvalue()
-    row(*CSV_COLUMNS)
+    row(*CSV_COLUMNS, *DELIVERY_CSV_COLUMNS)
 
     def place_row(level, item, members=()):
         members = [member for member in members if member]
         row(level, item["code"], item.get("name", item["code"]), " ".join(m["bioguide_id"] for m in members),
-            "; ".join(m["name"] for m in members), item["count"], "true" if item["suppressed"] else "false")
+            "; ".join(m["name"] for m in members), item["count"], "true" if item["suppressed"] else "false",
+            *no_delivery)
 
-    row("total", "", "", "", "", data["total"], "false")
+    row("total", "", "", "", "", data["total"], "false", *no_delivery)
     for item in data.get("countries", ()):
         place_row("country", item)
     for item in data.get("states", ()):
         place_row("state", item, item["senators"])
     for item in data.get("districts", ()):
         place_row("district", item, [item["representative"]])
+    for item in log:
+        row("delivery", item["recipient"], item["recipient_name"], "", "", item["count"],
+            "true" if item["count_suppressed"] else "false", *_delivery_cells(item))
     return buffer.getvalue()
 
 
@@ -243,7 +270,8 @@ def add_results_routes(blueprint, definition):
             else:
                 found = country_results(definition, g.lang)
             return render_template("petitions/results.html", petition=definition, found=found,
-                                   minimum=minimum_shown(), fewer_colour=FEWER_COLOUR)
+                                   minimum=minimum_shown(), fewer_colour=FEWER_COLOUR,
+                                   delivery_totals=deliveries.delivery_totals(definition))
         return _public(_cached((definition.slug, g.lang, "page", sort), render), "text/html")
 
     @blueprint.get("/results.json")
@@ -284,6 +312,7 @@ def add_member_routes(blueprint, definition):
                 district, count = None, counts.states.get(row.state)
             return render_template("petitions/member.html", petition=definition, minimum=minimum_shown(),
                                    name=full_name(row.full_name, row.first_name, row.last_name), district=district,
-                                   state_name=state.name(g.lang) if state else row.state, count=shown(count))
+                                   state_name=state.name(g.lang) if state else row.state, count=shown(count),
+                                   deliveries=deliveries.deliveries_to(definition, row.bioguide_id))
         return _public(_cached((definition.slug, g.lang, "member", row.bioguide_id), render), "text/html")
 
