@@ -39,14 +39,14 @@ from datetime import datetime, timedelta, timezone
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import String, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
 from .audit import audit_command
 from .extensions import db
 from .mail.links import ExpiredLink, InvalidLink, find_signature, read_confirmation_token, read_unsubscribe_token
 from .models import (ORGANISATION_APPROVED, SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING,
                      SIGNATURES_NOT_IN_COUNT, CampaignSettings, Consent, Organisation, OutboxMessage, Signature,
-                     utcnow)
+                     SignatureCounter, utcnow)
 from .petitions.counting import deadline_passed
 from .petitions.identity import email_key, normalise
 
@@ -121,9 +121,16 @@ def erase(email=None, references=(), name_and_zip=None):
     report = ErasureReport(asked_by=asked_by)
     ids = set()
     if email:
+        from .campaigns import definitions
+
         key = email_key(email.strip())
+        # The identity key is unique per campaign: naming the campaigns reads that index (0017)
+        # instead of every signature. Every campaign that ever counted a signature has counter rows.
+        slugs = {definition.slug for definition in definitions()}
+        slugs.update(db.session.execute(select(SignatureCounter.campaign).distinct()).scalars())
         ids.update(db.session.execute(select(Signature.id).where(
-            or_(Signature.email_key == key, Signature.identity_key == key))).scalars())
+            or_(Signature.email_key == key, and_(Signature.campaign.in_(sorted(slugs)), Signature.identity_key == key))
+        )).scalars())
     for reference in references:
         signature = signature_by_reference(reference)
         if signature is not None:

@@ -17,7 +17,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, literal_column, or_, select, update
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
@@ -68,14 +68,24 @@ def reason_label(stored):
     return f"{label}: {note}" if note else str(label)
 
 
+# What PostgreSQL's trigram index ix_signature_search holds (migration 0017), written as it is there.
+SEARCH_TEXT = func.lower(Signature.first_name + literal_column("' '") + Signature.last_name + literal_column("' '")
+                         + func.coalesce(Signature.city, literal_column("''")))
+
+
 def _search(query, text):
     if not text:
         return query
     like = f"%{text.lower()}%"
     # An email address is found by its key (the hash every signature keeps while it has an email).
     by_email = Signature.email_key == email_key(text) if "@" in text else False
-    return query.where(or_(func.lower(Signature.first_name).like(like), func.lower(Signature.last_name).like(like),
-                           func.lower(Signature.city).like(like), by_email))
+    by_name = or_(func.lower(Signature.first_name).like(like), func.lower(Signature.last_name).like(like),
+                  func.lower(Signature.city).like(like))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Whatever one of the three holds, the three joined hold too: this changes no answer, and
+        # lets PostgreSQL find the rows in the trigram index instead of reading every signature.
+        by_name = and_(SEARCH_TEXT.like(like), by_name)
+    return query.where(or_(by_name, by_email))
 
 
 def _listing_values(values):
