@@ -179,6 +179,7 @@ def test_a_delivery_to_young_kim_and_her_answer_are_shown_everywhere_but_never_w
     results = BeautifulSoup(client.get("/en/congress/results").get_data(as_text=True), "html.parser")
     status = results.find("section", class_="delivery-status").get_text(" ", strip=True)
     assert f"Delivered to 1 of {offices:,} offices." in status and "1 has answered." in status
+    assert results.select_one("table.delivery-log a")["href"] == f"/en/congress/members/{YOUNG_KIM}"
 
     # The open data: the log with the count, fingerprint and response, never who delivered.
     body = client.get("/en/congress/results.json").get_data(as_text=True)
@@ -317,8 +318,13 @@ def test_xi_offices_are_the_missions_and_a_delivery_names_one_as_its_packet_does
     deliveries = client.get("/zh-Hans/xi/results.json").get_json()["deliveries"]
     assert (deliveries["offices"], deliveries["delivered"]) == (len(missions()), 1)
     assert deliveries["log"][0]["recipient_name"] == berlin.name_en
-    page = client.get("/zh-Hans/xi/results").get_data(as_text=True)
-    assert f"{len(missions())}" in BeautifulSoup(page, "html.parser").find("section", class_="delivery-status").text
+    section = BeautifulSoup(client.get("/zh-Hans/xi/results").get_data(as_text=True), "html.parser").find(
+        "section", class_="delivery-status")
+    assert f"已递交至{len(missions())}个机构中的1个。" in section.get_text(strip=True)
+    # Xi has no member pages: the results page lists each delivery, the office named as its packet names it.
+    [row] = section.select("table.delivery-log tbody tr")
+    assert row.th.get_text(strip=True) == berlin.name_en and row.th["lang"] == "en"
+    assert DELIVERER not in str(section)
 
 
 def test_unhcr_has_one_office_chosen_for_the_organiser(app, client):

@@ -269,9 +269,10 @@ def add_results_routes(blueprint, definition):
                 found = district_results(definition, g.lang, sort)
             else:
                 found = country_results(definition, g.lang)
+            log = deliveries.public_log(definition)
             return render_template("petitions/results.html", petition=definition, found=found,
-                                   minimum=minimum_shown(), fewer_colour=FEWER_COLOUR,
-                                   delivery_totals=deliveries.delivery_totals(definition))
+                                   minimum=minimum_shown(), fewer_colour=FEWER_COLOUR, delivery_log=log,
+                                   delivery_totals=deliveries.delivery_totals(definition, log))
         return _public(_cached((definition.slug, g.lang, "page", sort), render), "text/html")
 
     @blueprint.get("/results.json")
