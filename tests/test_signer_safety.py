@@ -193,14 +193,15 @@ def test_congress_news_waits_for_a_confirmed_address(site):
     sign(site.test_client(), "congress", follow_up="y", email="young@example.org")
     assert [m.kind for m in outbox(site)] == ["confirm"]
     with site.app_context():
-        assert queue_news(congress.definition, "delivered") == (0, 0)
+        assert queue_news(congress.definition, "delivered").queued == 0
     path = link_path(outbox(site)[0].body_text, "/confirm/")
     client = site.test_client()
     page = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post(path, data={"csrf_token": token})
     with site.app_context():
-        assert queue_news(congress.definition, "delivered") == (1, 0)
+        report = queue_news(congress.definition, "delivered")
+        assert (report.queued, report.repeated, report.capped) == (1, 0, 0)
 
 
 def test_links_carry_no_signature_number(site):
@@ -282,3 +283,29 @@ def test_a_packet_lists_a_withheld_name_as_such_with_the_place(site, tmp_path):
     text = "".join(pdf_text(path) for path in build(site.test_cli_runner(), "unhcr", tmp_path).values())
     assert "Hidden" not in text and "Person" not in text
     assert "Name withheld" in text and "Germany" in text and "Named Signer" in text
+
+
+def test_only_the_newest_confirmation_link_confirms(site):
+    """A pending signature sent a new confirmation takes a new reference: the older email's link
+    can no longer confirm details its reader may never have seen (the newest submission's)."""
+    sign(site.test_client(), "xi", first_name="Planted", last_name="Byastranger", city="Pyongyang", country="KP")
+    older = link_path(outbox(site)[-1].body_text, "/confirm/")
+    age_last_email(site)
+    sign(site.test_client(), "xi", first_name="Mei", last_name="Chen", city="Toronto", country="CA")
+    newer = link_path(outbox(site)[-1].body_text, "/confirm/")
+    assert newer != older
+
+    refused = site.test_client().get(older)
+    assert refused.status_code == 404
+    assert "only the link in the newest one works" in refused.get_data(as_text=True)
+    assert "Mei" not in refused.get_data(as_text=True)
+    assert "Mei" in site.test_client().get(newer).get_data(as_text=True)
+
+
+def test_a_repeat_within_the_resend_window_keeps_the_link_that_was_sent(site):
+    sign(site.test_client(), "xi")
+    [email] = outbox(site)
+    sign(site.test_client(), "xi", city="Vancouver")  # no new email: the first one's link must still work
+    assert len(outbox(site)) == 1
+    page = site.test_client().get(link_path(email.body_text, "/confirm/"))
+    assert page.status_code == 200 and "Vancouver" in page.get_data(as_text=True)

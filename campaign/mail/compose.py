@@ -12,6 +12,7 @@ from email.utils import parseaddr
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
+from markupsafe import escape
 
 from .. import i18n
 from .links import site_host, site_url
@@ -76,6 +77,40 @@ def compose(template, signature, definition, **context):
     subject = _render_block(text_name, "subject", context)
     text = _tidy_text(render_template(text_name, **context))
     html = render_template(html_name, subject=subject, **context)
+    return Composed(subject=subject, text=text, html=html)
+
+
+# Stands in a shared rendering for a value that differs per message (a link with its token):
+# control characters that no template, translation or HTML escaping produces.
+_PER_MESSAGE = "\x1b{}\x1b"
+_SHARED_LIMIT = 256  # renderings kept per process: campaigns x languages x kinds x days
+
+
+def compose_shared(template, definition, per_message=None, **context):
+    """compose() for a message that is the same for every recipient in a language but for
+    `per_message` values (e.g. {"confirm_url": ...}). It is rendered once per process, campaign,
+    language and `context` (which must be hashable) with a marker in place of each of those
+    values, and each message is a copy with its own values: the sign POST then costs a string
+    replace instead of three template renderings (bench/README.md). Call inside in_language().
+    The values must be URLs or plain text that HTML escaping leaves alone, since they are put in
+    after escaping; a value that is not is refused rather than put in unescaped."""
+    per_message = per_message or {}
+    for name, value in per_message.items():
+        if value != str(escape(value)):
+            raise ValueError(f"{name} needs HTML escaping: pass it through compose() instead")
+    cache = current_app.extensions.setdefault("shared_emails", {})
+    key = (template, definition.slug, g.lang, tuple(sorted(context.items())), tuple(sorted(per_message)))
+    shared = cache.get(key)
+    if shared is None:
+        markers = {name: _PER_MESSAGE.format(name) for name in per_message}
+        shared = compose(template, None, definition, **context, **markers)
+        if len(cache) >= _SHARED_LIMIT:
+            cache.clear()
+        cache[key] = shared
+    subject, text, html = shared.subject, shared.text, shared.html
+    for name, value in per_message.items():
+        marker = _PER_MESSAGE.format(name)
+        text, html = text.replace(marker, value), html.replace(marker, value)
     return Composed(subject=subject, text=text, html=html)
 
 

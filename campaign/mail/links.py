@@ -33,8 +33,8 @@ def _serializer(salt):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def confirmation_token(signature):
-    return _serializer(CONFIRM_SALT).dumps([signature.reference, signature.campaign])
+def confirmation_token_for(reference, slug):
+    return _serializer(CONFIRM_SALT).dumps([reference, slug])
 
 
 def unsubscribe_token(signature):

@@ -10,11 +10,12 @@
 """
 from datetime import timedelta
 
+from flask import g
 from flask_babel import format_date, format_decimal, pgettext
 
 from ..models import SIGNATURE_PENDING, utcnow
-from .compose import compose, from_header, in_language
-from .links import (confirmation_max_age_seconds, confirmation_token, site_url, unsubscribe_token)
+from .compose import compose, compose_shared, from_header, in_language
+from .links import confirmation_max_age_seconds, confirmation_token_for, site_url, unsubscribe_token
 from .outbox import enqueue
 
 # RFC 3834: written by software in answer to something the person did.
@@ -37,24 +38,34 @@ def unsubscribe_page(signature, tag):
     return site_url(f"{signature.campaign}.unsubscribe", lang=tag, token=unsubscribe_token(signature))
 
 
+def confirmation_email(definition, reference, counts):
+    """The confirmation email of the signature with this reference, in the current language
+    (inside in_language). `counts`: the signature counts only once confirmed."""
+    tag = g.lang
+    expires = utcnow() + timedelta(seconds=confirmation_max_age_seconds())
+    confirm_url = site_url(f"{definition.slug}.confirm", lang=tag,
+                           token=confirmation_token_for(reference, definition.slug))
+    return compose_shared("confirm", definition, per_message={"confirm_url": confirm_url},
+                          button=confirm_button_label(), expires=format_date(expires.date(), "long"), counts=counts)
+
+
+def already_signed_email(definition, resent=False):
+    """"You have already signed", in the current language (inside in_language). `resent`: the
+    address was typed to have the confirmation email sent again (petitions/resend.py), not to sign."""
+    return compose_shared("already_signed", definition, resent=resent)
+
+
 def queue_confirmation(signature, definition):
-    with in_language(signature.locale) as tag:
-        expires = utcnow() + timedelta(seconds=confirmation_max_age_seconds())
-        composed = compose("confirm", signature, definition,
-                           confirm_url=site_url(f"{definition.slug}.confirm", lang=tag,
-                                                token=confirmation_token(signature)),
-                           button=confirm_button_label(), expires=format_date(expires.date(), "long"),
-                           counts=signature.status == SIGNATURE_PENDING)
+    with in_language(signature.locale):
+        composed = confirmation_email(definition, signature.reference, counts=signature.status == SIGNATURE_PENDING)
         return enqueue(signature, "confirm", composed, from_header(), headers=AUTOMATIC)
 
 
 def queue_already_signed(signature, definition, to_address, tag, resent=False):
-    """To the address just typed, in the language of the page it was typed on. `resent`: it was
-    typed to have the confirmation email sent again (petitions/resend.py), not to sign."""
+    """To the address just typed, in the language of the page it was typed on."""
     with in_language(tag):
-        composed = compose("already_signed", signature, definition, resent=resent)
-        return enqueue(signature, "already_signed", composed, from_header(), headers=AUTOMATIC,
-                       to_address=to_address, locale=tag)
+        return enqueue(signature, "already_signed", already_signed_email(definition, resent), from_header(),
+                       headers=AUTOMATIC, to_address=to_address, locale=tag)
 
 
 def queue_thanks(signature, definition):

@@ -8,7 +8,7 @@ from ..i18n import take_language_from_url
 from ..sharing import add_sharing_routes
 from .ceiling import seconds_until_room
 from .confirmation import confirmation_required
-from .counting import campaign_state
+from .counting import CampaignClosed, campaign_state
 from .country_order import first_countries
 from .email_pages import add_email_routes
 from .media import add_media_routes
@@ -71,29 +71,38 @@ def make_petition_blueprint(definition):
     @limiter.limit(sign_rate_limit, scope=f"sign:{definition.slug}")
     @limiter.shared_limit(sign_rate_limit_all_campaigns, scope="sign:all-campaigns")
     def submit():
-        state = campaign_state(definition, with_count=False)
         # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
         form = new_form(request.form)
-        if state.closed:
-            return render_sign_page(form, campaign_state(definition), status=403,
-                                    # Translators: On a sign page when someone tries to sign after the deadline.
-                                    notice=_("This petition is closed and no longer accepts signatures."))
-        if not form.validate_on_submit():
-            # No error but not done: the form asks one more question (the congress district).
-            return render_sign_page(form, campaign_state(definition), status=400 if form.errors else 200)
-        if not form.is_bot:
-            wait = seconds_until_room(definition.slug)
-            if wait is not None:
-                # Too many signers at once for this campaign (a flood): nothing is written.
-                # Translators: Shown above the sign form (HTTP 503) when a petition receives more signatures per second than the site accepts; what the signer typed is still in the form.
-                notice = _("So many people are signing this petition right now that we could not record your "
-                           "signature. Nothing was saved: please wait a moment and press the button again.")
-                response = render_sign_page(form, campaign_state(definition), status=503, notice=notice)
-                response.headers["Retry-After"] = str(wait)
-                return response
+        if not form.validate_on_submit() or form.is_bot:
+            # Rare paths read the campaign's state first; a valid form learns it from recording.
+            state = campaign_state(definition)
+            if state.closed:
+                return closed_page(form)
+            if not form.is_bot:
+                # No error but not done: the form asks one more question (the congress district).
+                return render_sign_page(form, state, status=400 if form.errors else 200)
+            # A bot gets exactly the answer a signer gets.
+            return redirect(url_for(".thanks"), code=303)
+        wait = seconds_until_room(definition.slug)
+        if wait is not None:
+            # Too many signers at once for this campaign (a flood): nothing is written.
+            # Translators: Shown above the sign form (HTTP 503) when a petition receives more signatures per second than the site accepts; what the signer typed is still in the form.
+            notice = _("So many people are signing this petition right now that we could not record your "
+                       "signature. Nothing was saved: please wait a moment and press the button again.")
+            response = render_sign_page(form, campaign_state(definition), status=503, notice=notice)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        try:
             (definition.record or record_signature)(definition, form, g.lang)
-        # A repeat or a bot gets exactly the answer a first signature gets.
+        except CampaignClosed:
+            return closed_page(form)
+        # A repeat gets exactly the answer a first signature gets.
         return redirect(url_for(".thanks"), code=303)
+
+    def closed_page(form):
+        return render_sign_page(form, campaign_state(definition), status=403,
+                                # Translators: On a sign page when someone tries to sign after the deadline.
+                                notice=_("This petition is closed and no longer accepts signatures."))
 
     @blueprint.get("/thanks")
     def thanks():

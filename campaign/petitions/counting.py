@@ -38,6 +38,10 @@ def deadline_passed(deadline, tz_name, now=None):
     return (now or datetime.now(timezone.utc)) >= closes_at
 
 
+class CampaignClosed(Exception):
+    """Raised by a record function: the campaign took no signature because it is closed."""
+
+
 def campaign_state(definition, now=None, with_count=True):
     """Goal, deadline and open/closed from the definition and organisers' settings; the count
     is read only when the page shows it (`with_count`), since signing does not need it."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ORGANISATION_APPROVED, ORGANISATION_PENDING, Organisation, utcnow
+from .counting import CampaignClosed, campaign_state
 from .identity import identity_key
 from .upsert import insert_for_dialect
 
@@ -23,7 +24,10 @@ def organisation_key(name, country, homepage):
 
 
 def record_organisation(definition, form, language):
-    """Store a valid form's organisation as pending unless it already signed. True if new."""
+    """Store a valid form's organisation as pending unless it already signed. True if new;
+    CampaignClosed if the letter no longer takes signatures."""
+    if campaign_state(definition, with_count=False).closed:
+        raise CampaignClosed()
     values = {
         "name": form.organisation.data, "name_en": form.organisation_en.data or None,
         "homepage": form.homepage.data or None, "country": form.country.data,

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Where the CPU of one signature goes: the app's Python, and PostgreSQL's backend.
+
+    .venv/bin/python bench/profile_sign.py [--signatures 2000] [--top 25] [--campaign unhcr]
+
+Signs `--signatures` new signers in process through Flask's test client, exactly as a browser
+does (GET the sign page, POST the form with its CSRF token; rate limits on, in Redis), against a
+PostgreSQL and a Redis of its own. Prints:
+- CPU ms per signature of this process (the app) and of the PostgreSQL server processes
+  (from /proc, so every backend and the WAL writer count), and Redis's;
+- SQL statements and Redis commands per signature;
+- the cProfile of the app, grouped by package (flask, werkzeug, wtforms, sqlalchemy, psycopg,
+  jinja2, babel, limits, campaign ...) and the top functions by their own time.
+
+Run on an idle machine; the figures are CPU time, so load inflates them less than wall time.
+"""
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from localservices import Postgres, Redis, free_port  # noqa: E402
+
+FORMS = {
+    "unhcr": {"first_name": "Ji-woo", "last_name": "Lee", "country": "KR", "updates": "y"},
+    "xi": {"first_name": "Mei", "last_name": "Chen", "city": "Toronto", "region": "Ontario", "country": "CA",
+           "email_use": "petition_updates"},
+}
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def process_cpu_seconds(pids):
+    """utime + stime of these processes, in seconds (0 for one that ended)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def postgres_pids():
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def package_of(filename):
+    if "/campaign/" in filename and "site-packages" not in filename:
+        return "campaign (ours)"
+    match = re.search(r"site-packages/([^/]+)", filename)
+    if match:
+        return match.group(1).split(".")[0].lower()
+    if filename.startswith("~") or filename.startswith("<"):
+        return "builtins"
+    return "python stdlib"
+
+
+def build_app(database_url, redis_url):
+    from flask_migrate import upgrade
+
+    from campaign import create_app
+    from campaign.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": redis_url,
+                      "SIGN_RATE_LIMIT": "1000000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000000 per minute",
+                      "SIGN_CEILING_PER_CAMPAIGN": "1000000 per second", "SITE_URL": "http://petitions.test"})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.session.commit()
+    return app
+
+
+def sign(client, slug, email):
+    page = client.get(f"/en/{slug}/")
+    token = TOKEN.search(page.get_data(as_text=True)).group(1)
+    response = client.post(f"/en/{slug}/", data={**FORMS[slug], "email": email, "csrf_token": token})
+    assert response.status_code == 303, (response.status_code, response.get_data(as_text=True)[:500])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--signatures", type=int, default=2000)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--campaign", choices=sorted(FORMS), default="unhcr")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="campaign-profile-") as folder:
+        os.chmod(folder, 0o755)
+        postgres = Postgres(Path(folder) / "pg", free_port()).start()
+        redis = Redis(free_port()).start()
+        try:
+            run(options, postgres, redis)
+        finally:
+            redis.stop()
+            postgres.stop()
+
+
+def run(options, postgres, redis):
+    from sqlalchemy import event
+
+    from campaign.extensions import db
+
+    app = build_app(postgres.url.replace("postgresql://", "postgresql+psycopg://"), redis.url)
+    statements = [0]
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+    client = app.test_client()
+    tag = secrets.token_hex(4)
+    for n in range(50):  # warm: imports, templates, catalogs, the page cache, the pool
+        sign(client, options.campaign, f"warm-{tag}-{n}@example.org")
+
+    redis_client = __import__("redis").Redis.from_url(redis.url)
+    redis_before = redis_client.info("commandstats")
+    pg_pids = postgres_pids()
+    statements[0] = 0
+    pg_before, redis_cpu_before = process_cpu_seconds(pg_pids), process_cpu_seconds([redis.process.pid])
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    profile = cProfile.Profile()
+    profile.enable()
+    for n in range(options.signatures):
+        sign(client, options.campaign, f"p-{tag}-{n}@example.org")
+    profile.disable()
+    wall = time.perf_counter() - wall_before
+    app_cpu = time.process_time() - cpu_before
+    pg_cpu = process_cpu_seconds(postgres_pids()) - pg_before
+    redis_cpu = process_cpu_seconds([redis.process.pid]) - redis_cpu_before
+    redis_calls = sum(v["calls"] for v in redis_client.info("commandstats").values()) - \
+        sum(v["calls"] for v in redis_before.values()) - 1  # minus our own INFO
+
+    # Profiling roughly doubles the app's CPU: the per-package split is what matters; the CPU
+    # ms below without the profiler come from a second, unprofiled pass.
+    cpu_before2, wall_before2 = time.process_time(), time.perf_counter()
+    for n in range(options.signatures):
+        sign(client, options.campaign, f"q-{tag}-{n}@example.org")
+    app_cpu_plain = time.process_time() - cpu_before2
+    wall_plain = time.perf_counter() - wall_before2
+
+    per = 1000 / options.signatures
+    print(f"# {options.signatures} signatures of {options.campaign} (GET + POST each), PostgreSQL + Redis, "
+          f"load {os.getloadavg()[0]:.1f}")
+    print()
+    print("| per signature (GET + POST) | value |")
+    print("| --- | ---: |")
+    print(f"| app CPU ms, no profiler | {app_cpu_plain * per:.2f} |")
+    print(f"| app wall ms, no profiler | {wall_plain * per:.2f} |")
+    print(f"| PostgreSQL CPU ms (all server processes) | {pg_cpu * per:.2f} |")
+    print(f"| Redis CPU ms | {redis_cpu * per:.3f} |")
+    print(f"| SQL statements | {statements[0] / options.signatures:.1f} |")
+    print(f"| Redis commands | {redis_calls / options.signatures:.1f} |")
+    print(f"| app CPU ms with cProfile (wall {wall * per:.2f}) | {app_cpu * per:.2f} |")
+    print()
+
+    stats = pstats.Stats(profile)
+    by_package = defaultdict(float)
+    total = 0.0
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        by_package[package_of(filename)] += tottime
+        total += tottime
+    print("| package (own time) | ms per signature | share |")
+    print("| --- | ---: | ---: |")
+    for package, seconds in sorted(by_package.items(), key=lambda item: -item[1])[:15]:
+        print(f"| {package} | {seconds * per:.3f} | {seconds / total:.0%} |")
+    print()
+    print("| function (own time) | calls per signature | ms per signature |")
+    print("| --- | ---: | ---: |")
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:options.top]
+    for (filename, line, name), (_cc, calls, tottime, _ct, _callers) in rows:
+        where = re.sub(r".*site-packages/", "", filename).replace(str(ROOT) + "/", "")
+        print(f"| `{where}:{line} {name}` | {calls / options.signatures:.1f} | {tottime * per:.3f} |")
+    print()
+    print("| function (cumulative, ours and the frameworks' entry points) | ms per signature |")
+    print("| --- | ---: |")
+    interesting = sorted(((key, value) for key, value in stats.stats.items()
+                          if "/campaign/" in key[0] or key[2] in ("full_dispatch_request", "validate_csrf",
+                                                                  "generate_csrf", "render_template", "commit",
+                                                                  "hit", "execute")),
+                         key=lambda item: -item[1][3])[:options.top]
+    for (filename, line, name), (_cc, _calls, _tottime, cumtime, _callers) in interesting:
+        where = re.sub(r".*site-packages/", "", filename).replace(str(ROOT) + "/", "")
+        print(f"| `{where}:{line} {name}` | {cumtime * per:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
