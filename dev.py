@@ -4,7 +4,8 @@
 Both create .venv (once) and install exactly the locked dependencies, every file checked against
 its sha256 (`serve`: requirements/runtime.txt, no test tools; `test` and `setup`:
 requirements/test.txt), then the project itself; they compile the translation catalogs and bring
-the SQLite database to the newest migration; then `serve` runs the site and `test` runs pytest.
+the SQLite database to the newest migration; then `serve` runs the site (and, beside it, the
+worker that builds delivery packets: `flask delivery work --loop`) and `test` runs pytest.
 Extra arguments go to the server or to pytest.
 
 `python3 dev.py lock` writes both lock files again from setup.cfg (and pyproject.toml's build
@@ -123,7 +124,18 @@ def main(argv):
         # site compiles each changed .po as it starts; ?show=msgid shows where strings appear.
         catalogs = sorted(str(path) for path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
         watch = ["--reload", "--extra-files", os.pathsep.join(catalogs)] if catalogs else ["--reload"]
-        run(BIN / "flask", "--app", "wsgi", "run", *watch, *host_port, env={**os.environ, "TRANSLATION_PREVIEW": "1"})
+        # The dashboard's "Build all packets" is done by a worker process, as in production; here
+        # one runs beside the site and stops with it (Ctrl+C reaches both).
+        worker = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "delivery", "work", "--loop"], cwd=ROOT)
+        try:
+            run(BIN / "flask", "--app", "wsgi", "run", *watch, *host_port,
+                env={**os.environ, "TRANSLATION_PREVIEW": "1"})
+        finally:
+            worker.terminate()  # SIGTERM: it finishes the packet in hand and gives its build back
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     elif command == "test":
         result = subprocess.run([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
         sys.exit(result.returncode)

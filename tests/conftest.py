@@ -19,7 +19,7 @@ IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-TABLES = ("delivery", "packet_build_file", "packet_build", "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media", "signature_counter",
+TABLES = ("packet_build_file", "packet_build", "delivery", "packet_build_file", "packet_build", "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media", "signature_counter",
           "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "organiser_session",
           "app_user")
 
@@ -69,12 +69,14 @@ def _drop_everything():
 
 
 @pytest.fixture
-def make_app(migrated_database):
+def make_app(migrated_database, tmp_path):
     """Build an app with extra settings; rows written by the test are removed afterwards."""
     apps = []
 
     def build(**settings):
         config = {"SQLALCHEMY_DATABASE_URI": _normalise(migrated_database), "TESTING": True,
+                  # Packets the dashboard builds go to the test's own folder, never instance/.
+                  "PACKET_BUILDS_DIR": str(tmp_path / "packet-builds"),
                   "SIGN_RATE_LIMIT": "1000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000 per minute",
                   "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_STORAGE_URI,
                   **settings}

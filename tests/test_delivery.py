@@ -157,8 +157,12 @@ def test_unknown_campaign_and_bad_time_are_refused(runner, tmp_path):
 
 
 def test_dashboard_lists_and_downloads_packets_and_audits(app, congress_signers, admin):  # noqa: F811
+    """The dashboard's build (test_packet_builds.py: the worker, its progress and its leases)."""
+    from test_packet_builds import built_now
+
     client = app.test_client()
     log_in(client, "admin@example.org")
+    built_now(app, client)
     page = client.get("/en/organisers/congress/packets/").get_data(as_text=True)
     assert "Rep. Young Kim (R-CA-40)" in page and "/en/organisers/congress/packets/house/CA-40-young-kim.pdf" in page
     response = client.get("/en/organisers/congress/packets/house/CA-40-young-kim.pdf")
@@ -169,10 +173,10 @@ def test_dashboard_lists_and_downloads_packets_and_audits(app, congress_signers,
     archive = client.get("/en/organisers/congress/packets.zip")
     assert archive.status_code == 200 and archive.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
-    archive.close()  # as the server does: it closes the spooled file behind the download
+    archive.close()  # as the server does: it closes the file behind the download
     assert "summary.pdf" in names and "house/CA-40-young-kim.pdf" in names
     with app.app_context():
         entries = db.session.execute(select(AuditEntry.action, AuditEntry.details).where(
             AuditEntry.action.like("export%")).order_by(AuditEntry.id)).all()
     assert [(action, json.loads(details).get("packet")) for action, details in entries] == [
-        ("export_packet", "house/CA-40-young-kim.pdf"), ("export_packets", None)]
+        ("export_packets", None), ("export_packet", "house/CA-40-young-kim.pdf"), ("export_packets_zip", None)]

@@ -11,6 +11,7 @@ from conftest import confirm_pending, sign
 from test_delivery import build, congress_signers, pdf_text, squeezed, xi_signers  # noqa: F401  (fixtures)
 from test_districts import districts  # noqa: F401  (fixture)
 from test_organisers import admin, log_in  # noqa: F401  (fixture)
+from test_packet_builds import built_now
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -31,8 +32,10 @@ def titles(app, slug):
 
 
 def download(app, url, lang="ko"):
+    """The packet at `url` after an organiser on the `lang` dashboard pressed "Build all packets"."""
     client = app.test_client()
     log_in(client, "admin@example.org", lang=lang)
+    built_now(app, client, url.split("/")[3], lang=lang)
     response = client.get(url)
     assert response.status_code == 200, url
     data = response.data
@@ -40,11 +43,9 @@ def download(app, url, lang="ko"):
     return pdf_text(data)
 
 
-def japan_packet(app):
+def japan_packet(app, client):
     """The file name of the packet for the PRC embassy in Japan, as the packets page lists it."""
-    client = app.test_client()
-    log_in(client, "admin@example.org")
-    page = client.get("/en/organisers/xi/packets/").get_data(as_text=True)
+    page = client.get("/ko/organisers/xi/packets/").get_data(as_text=True)
     return re.search(r'/packets/(JP-embassy-[a-z-]+\.pdf)"', page).group(1)
 
 
@@ -85,7 +86,11 @@ def test_representatives_packet_from_the_korean_dashboard_is_english(app, admin,
 
 
 def test_xi_packet_from_the_korean_dashboard_is_english_and_simplified_chinese(app, admin, xi_signers):  # noqa: F811
-    text = download(app, f"/ko/organisers/xi/packets/{japan_packet(app)}")
+    client = app.test_client()
+    log_in(client, "admin@example.org", lang="ko")
+    built_now(app, client, "xi", lang="ko")
+    with client.get(f"/ko/organisers/xi/packets/{japan_packet(app, client)}") as response:
+        text = pdf_text(response.data)
     flat = squeezed(text)
     names = titles(app, "xi")
     assert squeezed(names["en"]) in flat and squeezed(names["zh_Hans"]) in flat

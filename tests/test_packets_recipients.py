@@ -1,6 +1,7 @@
 """Which recipients get a packet: only those with signers; a member whose full name is missing is
 named by first and last name; a seat with no member gets no letter, its signers are in the
-summary. And the dashboard's packets page: national total first, sorted by count, filterable."""
+summary. And the dashboard's packets page (of a finished build): national total first, sorted by
+count, filterable."""
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from campaign.models import Signature
 from test_delivery import build, congress_signers, pdf_text, squeezed  # noqa: F401  (fixtures)
 from test_districts import MEMBERS, districts, write_members_file, write_zip_file  # noqa: F401  (fixture)
 from test_organisers import admin, log_in  # noqa: F401  (fixture)
+from test_packet_builds import ensure_built
 
 # CA-1 as the shipped file had it: a member with no full name. CA-46: a row with no name at all.
 MORE_MEMBERS = [
@@ -67,6 +69,7 @@ def test_a_vacant_seat_gets_no_letter_and_its_signers_are_in_the_summary(app, ru
 
 
 def packets_page(app, query="", lang="en", campaign="congress"):
+    ensure_built(app, campaign)
     client = app.test_client()
     log_in(client, "admin@example.org", lang=lang)
     response = client.get(f"/{lang}/organisers/{campaign}/packets/{query}")

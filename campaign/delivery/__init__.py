@@ -1,21 +1,28 @@
 """Delivery packets: the PDFs organisers print and hand to each recipient.
 
 `flask delivery build <campaign> [--out DIR] [--generated-at ISO] [--workers N]` writes them all; the dashboard
-(organisers/packets.py) lists them and builds one, or all as a ZIP, on request. What each campaign
-delivers is in this package's congress.py, xi.py, unhcr.py and coalition.py; packets show a signer's name,
-city, state or country and district, never a street address, ZIP code or email.
+(organisers/packets.py) asks for a build, which `flask delivery work [--loop]` does in the background
+(jobs.py), and serves its finished files. What each campaign delivers is in this package's
+congress.py, xi.py, unhcr.py and coalition.py; packets show a signer's name, city, state or country
+and district, never a street address, ZIP code or email.
 """
+import logging
 import os
+import signal
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..audit import audit_command
 from .build import build, has_packets, now_to_the_second
+
+log = logging.getLogger(__name__)
 
 delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")
 
@@ -64,3 +71,39 @@ def build_command(campaign, out_dir, generated_at, workers):
     click.echo(f"{len(results)} packets written to {out_dir} (generated at {moment.isoformat()}).")
     for line in problems:
         click.echo(line)
+
+
+@delivery_cli.command("work")
+@click.option("--loop", is_flag=True, help="Keep running: build what organisers ask for, then wait for more.")
+@click.option("--interval", type=float, default=None, help="Seconds between polls (PACKET_BUILD_POLL_SECONDS).")
+def work_command(loop, interval):
+    """Build the packets organisers asked for on the dashboard, once or as a long-running worker."""
+    from . import jobs
+
+    if not loop:
+        click.echo(f"{jobs.work()} build(s) worked on")
+        return
+    interval = current_app.config["PACKET_BUILD_POLL_SECONDS"] if interval is None else interval
+    stop = threading.Event()
+
+    def request_stop(signum, _frame):
+        # Finish the packet in hand, give the build back (the next worker resumes it), exit.
+        log.info("packet worker: signal %s, stopping after the current packet", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    click.echo(f"packet worker: looking for builds every {interval:g}s; stop with SIGTERM or Ctrl+C")
+    while not stop.is_set():
+        try:
+            worked = jobs.work(should_stop=stop.is_set)
+            if worked:
+                click.echo(f"packet worker: {worked} build(s) worked on")
+        except SQLAlchemyError as error:
+            # The database is restarting: try again later, with a fresh connection.
+            log.warning("packet worker: database unavailable (%s); retrying", error.__class__.__name__)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        stop.wait(interval)
+    click.echo("packet worker: stopped")

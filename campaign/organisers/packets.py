@@ -1,29 +1,36 @@
-"""The delivery packets page of the dashboard: the list of packets, one packet, all of them as a ZIP.
+"""The delivery packets page of the dashboard: build all packets, follow the build, download them.
 
-The PDFs themselves are drawn by campaign/delivery/. Packets name people: every download is
-written to the audit log before it is sent.
+Drawing every packet takes up to a minute, so no web request does it: the button queues a build
+(campaign/delivery/jobs.py) that a worker (`flask delivery work --loop`) writes to disk, and the
+page shows its progress, refreshing itself while it runs. Downloads are the finished files of the
+newest build (one packet, or the ZIP the build made), kept until the next build is finished.
+Packets name people: asking for a build and every download are written to the audit log first.
 """
-import io
-import tempfile
-import zipfile
-from pathlib import Path
+from datetime import timedelta
 
-from flask import abort, g, render_template, request, send_file
+from babel.units import format_unit
+from flask import abort, g, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime, get_locale
 
 from ..audit import audit
-from ..delivery.build import build, build_one, has_packets, now_to_the_second, packets_for
+from ..delivery.build import has_packets
+from ..delivery.jobs import finished_file, finished_zip, latest_builds, queue_build
 from ..extensions import db
+from ..models import BUILD_QUEUED, BUILD_RUNNING, utcnow
 from ..petitions.forms import ButtonForm
 from . import organisers
 from .auth import login_required
 from .dashboard import campaign_for_organiser
 
+FILTER_LENGTH = 100
+# The page reloads itself this often while a build waits or runs (no JavaScript needed).
+REFRESH_SECONDS = 5
+# A build still waiting after this long: no worker seems to run, and the page says whom to ask.
+WAITING_TOO_LONG = timedelta(seconds=60)
+
 
 def _with_packets(definition):
     return has_packets(definition.slug)
-
-
-FILTER_LENGTH = 100
 
 
 def _matches(packet, words):
@@ -32,49 +39,91 @@ def _matches(packet, words):
     return all(word in haystack for word in words)
 
 
+def file_size(size):
+    """A file's size as the page's language writes it: 14 kB, 2.3 MB."""
+    if size < 1000 * 1000:
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=get_locale())
+    return format_unit(round(size / 1000 / 1000, 1), "digital-megabyte", length="short", locale=get_locale())
+
+
+def _build_state(active):
+    """What the page says of the build under way: is it waiting for a worker too long, or has
+    its worker stopped (its lease ran out or was given back)?"""
+    if active is None:
+        return {"waiting_too_long": False, "stalled": False}
+    now = utcnow()
+    return {
+        "waiting_too_long": active.status == BUILD_QUEUED and now - active.requested_at > WAITING_TOO_LONG,
+        "stalled": active.status == BUILD_RUNNING and (active.locked_until is None or active.locked_until < now),
+    }
+
+
+def _page(definition, refused=False):
+    active, finished, failed = latest_builds(definition.slug)
+    files = finished.files if finished else []
+    query = " ".join(request.args.get("q", "").split())[:FILTER_LENGTH]
+    recipients = sorted((row for row in files if not row.summary),
+                        key=lambda row: (-row.signatures, row.title.casefold(), row.filename))
+    shown = [row for row in recipients if _matches(row, query.casefold().split())]
+    return render_template("organisers/packets.html", petition=definition, active=active, finished=finished,
+                           failed=failed, files=files, summary=next((row for row in files if row.summary), None),
+                           recipients=recipients, shown=shown, query=query, refused=refused,
+                           refresh_seconds=REFRESH_SECONDS, build_form=ButtonForm(formdata=None),
+                           logout_form=ButtonForm(), moment=lambda value: format_datetime(value, "medium"),
+                           file_size=file_size, **_build_state(active)), 409 if refused else 200
+
+
 @organisers.get("/<campaign>/packets/")
 @login_required
 def packets(campaign):
-    """The packets, the campaign's total first and the recipients by count, filtered by `q`."""
+    """The newest build's packets, the campaign's total first and the recipients by count,
+    filtered by `q`; and the build under way, if any."""
+    return _page(campaign_for_organiser(campaign, applies=_with_packets))
+
+
+@organisers.post("/<campaign>/packets/")
+@login_required
+def build_packets(campaign):
+    """Queue a build of every packet; a second one while a build waits or runs is refused (409)."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
-    described = packets_for(definition, now_to_the_second())
-    query = " ".join(request.args.get("q", "").split())[:FILTER_LENGTH]
-    recipients = sorted((packet for packet in described.packets if not packet.summary),
-                        key=lambda packet: (-packet.count, packet.title.casefold(), packet.filename))
-    shown = [packet for packet in recipients if _matches(packet, query.casefold().split())]
-    return render_template("organisers/packets.html", petition=definition, described=described,
-                           summary=next((packet for packet in described.packets if packet.summary), None),
-                           recipients=recipients, shown=shown, query=query, logout_form=ButtonForm())
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    build = queue_build(definition.slug, g.organiser)
+    if build is None:
+        return _page(definition, refused=True)
+    # Packets name people: a build is an export, audited before any file exists.
+    audit("export_packets", g.organiser, definition.slug, build=build.id,
+          generated_at=build.generated_at.isoformat())
+    db.session.commit()
+    return redirect(url_for("organisers.packets", campaign=definition.slug), code=303)
 
 
 @organisers.get("/<campaign>/packets/<path:filename>")
 @login_required
 def packet(campaign, filename):
+    """One finished packet of the newest build, as written by the worker."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
-    built = build_one(definition, filename)
-    if built is None:
+    _active, finished, _failed = latest_builds(definition.slug)
+    path = finished_file(finished, filename)
+    if path is None or not path.is_file():
         abort(404)
-    found, data = built
-    audit("export_packet", g.organiser, definition.slug, packet=filename, signatures=found.count)
+    audit("export_packet", g.organiser, definition.slug, packet=filename, build=finished.id)
     db.session.commit()
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=Path(filename).name)
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=path.name,
+                     conditional=False, etag=False, max_age=0)
 
 
 @organisers.get("/<campaign>/packets.zip")
 @login_required
 def packets_zip(campaign):
+    """Every packet of the newest build in the ZIP file the build made."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
-    generated_at = now_to_the_second()
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    with tempfile.TemporaryDirectory(prefix="packets-") as directory:
-        written = build(definition, directory, generated_at)
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-            for found, path in written:
-                archive.write(path, arcname=found.filename)
-    audit("export_packets", g.organiser, definition.slug, packets=len(written))
+    _active, finished, _failed = latest_builds(definition.slug)
+    path = finished_zip(finished)
+    if path is None or not path.is_file():
+        abort(404)
+    audit("export_packets_zip", g.organiser, definition.slug, build=finished.id, packets=len(finished.files))
     db.session.commit()
-    spool.seek(0)
-    stamp = generated_at.strftime("%Y%m%d-%H%M%S")
-    return send_file(spool, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{definition.slug}-packets-{stamp}.zip")
+    stamp = finished.generated_at.strftime("%Y%m%d-%H%M%S")
+    return send_file(path, mimetype="application/zip", as_attachment=True, conditional=False, etag=False,
+                     max_age=0, download_name=f"{definition.slug}-packets-{stamp}.zip")
