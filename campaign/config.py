@@ -135,6 +135,10 @@ class DefaultConfig:
     PACKET_BUILD_LEASE_SECONDS = 120  # renewed at each packet written; then another worker may resume it
     PACKET_BUILD_MAX_ATTEMPTS = 3  # claims of one build before it is failed (a packet that kills its worker)
     PACKET_BUILD_POLL_SECONDS = 2  # `--loop`: pause when no build waits
+    # News emails (written updates and `flask mail update` templates) one signer of a campaign gets in
+    # any 7 days; a signer over it is counted, shown and left out of that update for good. The
+    # outbox is the record, so OUTBOX_RETENTION_DAYS must stay at 7 or more.
+    UPDATES_MAX_PER_WEEK = 1
 
     # Campaigns whose signatures count only once the email address is confirmed. None: each
     # campaign's definition decides (xi does); otherwise slugs, e.g. "xi,unhcr" ("" for none).
@@ -177,7 +181,8 @@ def from_environment():
                  "OUTBOX_RETENTION_DAYS", "OUTBOX_BACKOFF_MAX_SECONDS", "OUTBOX_BATCH_SIZE", "OUTBOX_POLL_SECONDS",
                  "ORGANISER_IDLE_MINUTES", "ORGANISER_SESSION_HOURS", "SOCIAL_PROOF_THRESHOLD",
                  "PACKET_BUILD_LEASE_SECONDS", "PACKET_BUILD_MAX_ATTEMPTS", "PACKET_BUILD_POLL_SECONDS",
-                 "RESULTS_MIN_COUNT", "RESULTS_CACHE_SECONDS"):
+                 "RESULTS_MIN_COUNT", "RESULTS_CACHE_SECONDS",
+                 "UPDATES_MAX_PER_WEEK"):
         if name in os.environ:
             settings[name] = _int(name, 0)
     if settings.get("CAMPAIGN_ENV", DefaultConfig.CAMPAIGN_ENV) == "production":

@@ -491,3 +491,46 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+# Who a news update goes to: every signer of the campaign, or those of one place.
+AUDIENCE_CAMPAIGN, AUDIENCE_STATE, AUDIENCE_DISTRICT, AUDIENCE_COUNTRY = "campaign", "state", "district", "country"
+
+
+class CampaignUpdate(db.Model):
+    """News an organiser writes for a campaign's consenting signers (mail/news.py), once per
+    language (CampaignUpdateText), to the whole campaign or one place. Editable until sent;
+    sent once: `sent_at` is set in the transaction that queues its emails."""
+
+    __tablename__ = "campaign_update"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(32), index=True)
+    # campaign, state (congress: a U.S. state code), district (congress: CA-40, AK-00) or country (ISO code).
+    audience: Mapped[str] = mapped_column(String(16), default=AUDIENCE_CAMPAIGN)
+    audience_value: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # None when sent from the command line (the audit log names the operating-system user).
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    # What the send did: emails queued, and signers left out by UPDATES_MAX_PER_WEEK (they never get it).
+    queued: Mapped[int | None] = mapped_column(Integer)
+    capped: Mapped[int | None] = mapped_column(Integer)
+
+    texts: Mapped[list["CampaignUpdateText"]] = relationship(
+        back_populates="update", cascade="all, delete-orphan", order_by="CampaignUpdateText.language")
+
+
+class CampaignUpdateText(db.Model):
+    """An update's subject and body in one language (plain text; English always present)."""
+
+    __tablename__ = "campaign_update_text"
+
+    update_id: Mapped[int] = mapped_column(ForeignKey("campaign_update.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)  # BCP 47 tag, one of LANGUAGES
+    subject: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+
+    update: Mapped[CampaignUpdate] = relationship(back_populates="texts")

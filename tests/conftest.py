@@ -19,7 +19,9 @@ IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-TABLES = ("packet_build_file", "packet_build", "delivery", "packet_build_file", "packet_build", "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media", "signature_counter",
+TABLES = ("packet_build_file", "packet_build", "delivery", "campaign_update_text", "campaign_update",
+          "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media",
+          "signature_counter",
           "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "organiser_session",
           "app_user")
 

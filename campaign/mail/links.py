@@ -37,8 +37,13 @@ def confirmation_token_for(reference, slug):
     return _serializer(CONFIRM_SALT).dumps([reference, slug])
 
 
-def unsubscribe_token(signature):
-    return _serializer(UNSUBSCRIBE_SALT).dumps([signature.reference, signature.campaign])
+def unsubscribe_token(signature, serializer=None):
+    """`serializer`: unsubscribe_serializer(), made once for many tokens (news to thousands)."""
+    return (serializer or unsubscribe_serializer()).dumps([signature.reference, signature.campaign])
+
+
+def unsubscribe_serializer():
+    return _serializer(UNSUBSCRIBE_SALT)
 
 
 def confirmation_max_age_seconds():

@@ -6,15 +6,19 @@
 - already_signed: to an address that signed and is used to sign again (petitions/signing.py);
 - thanks: "you are counted", only to signers who asked for news (it carries the unsubscribe
   link); a signer who chose "only to count me once" gets the confirmation email and nothing else;
-- update:<name>: news (`flask mail update`), only to consenting, counted, subscribed signers.
+- update:<name> (a template, `flask mail update CAMPAIGN TEMPLATE`) and news:<id> (an update an
+  organiser wrote, mail/news.py): news, only to consenting, counted, subscribed signers, rendered
+  once per language (news_email) and given each signer's own unsubscribe link (mail/updates.py).
 """
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import g
-from flask_babel import format_date, format_decimal, pgettext
+from flask_babel import format_date, pgettext
 
 from ..models import SIGNATURE_PENDING, utcnow
-from .compose import compose, compose_shared, from_header, in_language
+from .compose import Composed, compose, compose_shared, from_header, in_language
 from .links import confirmation_max_age_seconds, confirmation_token_for, site_url, unsubscribe_token
 from .outbox import enqueue
 
@@ -27,15 +31,15 @@ def confirm_button_label():
     return pgettext("button", "Confirm my signature")
 
 
-def unsubscribe_headers(signature, tag):
+def unsubscribe_headers(signature, tag, token=None):
     """RFC 2369 and RFC 8058: mail programs show an "unsubscribe" that POSTs to this URL."""
     one_click = site_url(f"{signature.campaign}.unsubscribe_one_click", lang=tag,
-                         token=unsubscribe_token(signature))
+                         token=token or unsubscribe_token(signature))
     return {"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def unsubscribe_page(signature, tag):
-    return site_url(f"{signature.campaign}.unsubscribe", lang=tag, token=unsubscribe_token(signature))
+def unsubscribe_page(signature, tag, token=None):
+    return site_url(f"{signature.campaign}.unsubscribe", lang=tag, token=token or unsubscribe_token(signature))
 
 
 def confirmation_email(definition, reference, counts):
@@ -75,12 +79,47 @@ def queue_thanks(signature, definition):
         return enqueue(signature, "thanks", composed, from_header(), headers=headers)
 
 
-def queue_update(signature, definition, template, count):
-    """One news email; queueing the same template for the same signer again queues nothing."""
-    with in_language(signature.locale) as tag:
-        composed = compose(f"updates/{template}", signature, definition,
-                           unsubscribe_url=unsubscribe_page(signature, tag), count=count,
-                           num=format_decimal(count))
-        return enqueue(signature, f"update:{template}", composed, from_header(),
-                       headers=unsubscribe_headers(signature, tag),
-                       dedupe_key=f"update:{template}:{signature.id}")
+@dataclass(frozen=True)
+class NewsEmail:
+    """A news email in one language, rendered once for all its readers in that language (news
+    is the same for everyone but the unsubscribe link, and 100,000 renderings would take minutes).
+    `marker` stands where each signer's unsubscribe token goes: random, and made of URL-safe
+    characters that no URL or HTML escaping changes."""
+
+    locale: str
+    from_address: str
+    composed: Composed
+    headers: dict
+    marker: str
+
+    def outbox_values(self, signature, serializer=None):
+        """The outbox columns of this email for `signature` (anything with id, campaign, email and
+        reference); `serializer`: links.unsubscribe_serializer(), made once for many signers."""
+        token = unsubscribe_token(signature, serializer)
+        return dict(signature_id=signature.id, campaign=signature.campaign, locale=self.locale,
+                    to_address=signature.email, from_address=self.from_address, **self.filled(token))
+
+    def filled(self, token):
+        """Subject, bodies and headers with `token` in the unsubscribe links (a preview passes a sample)."""
+        def fill(text):
+            return text.replace(self.marker, token)
+
+        return dict(subject=self.composed.subject, body_text=fill(self.composed.text),
+                    body_html=fill(self.composed.html),
+                    headers={name: fill(value) for name, value in self.headers.items()})
+
+
+@dataclass(frozen=True)
+class _Campaign:
+    campaign: str
+
+
+def news_email(template, definition, tag, **context):
+    """News template `email/<template>` in language `tag` (a language not configured: the
+    default), with the unsubscribe page and the one-click header. The caller's context must not
+    carry anything a signer typed (compose)."""
+    with in_language(tag) as tag:
+        marker = f"unsubscribe-{secrets.token_hex(12)}"
+        slug = _Campaign(definition.slug)
+        composed = compose(template, None, definition, unsubscribe_url=unsubscribe_page(slug, tag, marker), **context)
+        return NewsEmail(tag, from_header(), composed, unsubscribe_headers(slug, tag, marker), marker)

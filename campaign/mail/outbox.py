@@ -60,9 +60,13 @@ PENDING, SENDING, SENT, DEAD, UNKNOWN = "pending", "sending", "sent", "dead", "u
 
 # --- queueing --------------------------------------------------------------------------------------
 
-def message_id():
-    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+def message_id(domain=None):
+    domain = domain or message_id_domain()
     return f"<{secrets.token_hex(16)}@{domain}>"
+
+
+def message_id_domain():
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
 
 
 def enqueue(signature, kind, composed, from_address, headers=None, dedupe_key=None, to_address=None, locale=None):
@@ -85,6 +89,31 @@ def enqueue(signature, kind, composed, from_address, headers=None, dedupe_key=No
     if dedupe_key:
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
     return db.session.execute(statement.returning(OutboxMessage.id)).scalar() is not None
+
+
+def enqueue_many(messages):
+    """Queue many messages in the current transaction (news to thousands of signers): each is a
+    dict of enqueue's values (signature_id, campaign, kind, dedupe_key, locale, to_address,
+    from_address, subject, body_text, body_html, headers). A message whose dedupe_key is
+    already queued is skipped, as in enqueue. Returns the messages added."""
+    if not messages:
+        return []
+    # The keys already queued, in one query: the rest go in as one executemany (one statement
+    # prepared once; RETURNING would make the driver parse a statement of every row's values).
+    # ON CONFLICT still guards against a writer that queued the same key meanwhile.
+    keys = [message["dedupe_key"] for message in messages]
+    queued = set(db.session.execute(select(OutboxMessage.dedupe_key)
+                                    .where(OutboxMessage.dedupe_key.in_(keys))).scalars())
+    new = [message for message in messages if message["dedupe_key"] not in queued]
+    if not new:
+        return []
+    now, domain = utcnow(), message_id_domain()
+    rows = [{**message, "headers": json.dumps(message.get("headers") or {}, ensure_ascii=False),
+             "message_id": message_id(domain), "status": PENDING, "attempts": 0, "next_attempt_at": now,
+             "created_at": now} for message in new]
+    statement = insert_for_dialect(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    db.session.connection().execute(statement, rows)
+    return new
 
 
 # --- SMTP ------------------------------------------------------------------------------------------
