@@ -243,7 +243,7 @@ def every_organiser_url(app, campaign="xi", lang="en"):
         for rule in app.url_map.iter_rules():
             if rule.endpoint.startswith("organisers.") and rule.endpoint not in PUBLIC_ORGANISER_ENDPOINTS:
                 values = {"lang": lang, "campaign": campaign, "signature_id": 1, "filename": "summary.pdf",
-                          "media_id": 1, "organisation_id": 1, "decision": "approve", "batch_id": 1,
+                          "media_id": 1, "organisation_id": 1, "decision": "approve", "batch_id": 1, "update_id": 1,
                           "delivery_id": 1}
                 url = url_for(rule.endpoint, **{key: values[key] for key in rule.arguments})
                 urls.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))

@@ -1,6 +1,7 @@
 """Organiser pages: sign-in (auth.py), the per-campaign dashboard (dashboard.py), the CSV export
 (exports.py), delivery packets (packets.py), moderation (moderation.py), paper signatures (paper.py) and approving the
-organisations that sign a coalition letter (organisations.py), videos and documents (media.py)."""
+organisations that sign a coalition letter (organisations.py), videos and documents (media.py),
+news to signers (updates.py)."""
 from flask import Blueprint
 
 from ..i18n import take_language_from_url
@@ -18,6 +19,6 @@ def never_cache(response):
 
 def register_organisers(app):
     from . import (auth, dashboard, deliveries, exports, media, moderation, navigation, notes,  # noqa: F401
-                   organisations, packets, paper, results, signers)  # the routes and page helpers
+                   organisations, packets, paper, results, signers, updates)  # the routes and page helpers
 
     app.register_blueprint(organisers)

@@ -9,7 +9,8 @@ from . import organisers
 # The first part of the path after the campaign -> its link in the navigation ("" is the dashboard).
 SECTION_OF_PATH = {"": "dashboard", "state": "dashboard", "settings": "dashboard", "notes": "dashboard",
                    "signatures": "signatures", "paper": "paper", "media": "media", "packets": "packets",
-                   "deliveries": "deliveries", "organisations": "organisations"}
+                   "deliveries": "deliveries", "organisations": "organisations",
+                   "news": "news"}
 
 
 def current_section():
