@@ -458,3 +458,32 @@ def test_readers_come_from_one_query_per_batch_not_one_per_signer(app, signers):
         db.session.rollback()
     assert report.queued == 4
     assert len(statements) <= 8, len(statements)
+
+
+def test_an_update_changes_until_it_is_sent_and_a_draft_from_files_waits(app, signers, tmp_path):
+    client = organiser(app)
+    update_id = created_id(write_update(client, "congress", {"en": TEXTS["en"]}))
+    edit = f"/en/organisers/congress/news/{update_id}/edit"
+    assert TEXTS["en"][0] in client.get(edit).get_data(as_text=True)
+    bad = client.post(edit, data={**form_data(TEXTS, "district", district="XX-99"), "csrf_token": csrf_token(client, edit)})
+    assert bad.status_code == 400
+    with app.app_context():
+        news = db.session.get(CampaignUpdate, update_id)
+        assert (news.audience, [text.language for text in news.texts]) == ("campaign", ["en"])
+    response = client.post(edit, data={**form_data(TEXTS, "district", district="CA-40"),
+                                       "csrf_token": csrf_token(client, edit)})
+    assert response.status_code == 303
+    with app.app_context():
+        news = db.session.get(CampaignUpdate, update_id)
+        assert (news.audience, news.audience_value) == ("district", "CA-40")
+        assert {text.language: (text.subject, text.body) for text in news.texts} == TEXTS
+    assert [details["languages"] for *_rest, details in audit_actions(app, "news_edit")] == [["ko", "zh-Hant"]]
+
+    source = tmp_path / "en.txt"
+    source.write_text("From a file\nWritten in a file.\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["mail", "update", "congress", "--text", f"en={source}",
+                                                "--to", "state:TX", "--draft"])
+    assert result.exit_code == 0 and "saved update" in result.output and "queued" not in result.output
+    listing = client.get("/en/organisers/congress/news/").get_data(as_text=True)
+    assert listing.count("Draft, not sent") == 2 and "From a file" in listing and "Signers in Texas" in listing
+    assert news_rows(app) == []
