@@ -51,7 +51,7 @@ import os
 import secrets
 import shutil
 import zipfile
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -309,7 +309,9 @@ def run_build(build_id, token, should_stop=lambda: False):
     folder = build_folder(build)
     pdf_folder = folder / PDF_FOLDER
     pdf_folder.mkdir(parents=True, exist_ok=True)
-    generated_at = build.generated_at
+    # As `flask delivery build --generated-at` has it: in timezone.utc itself (PostgreSQL gives an
+    # equal time in another tzinfo object, which the PDF's creation date would write differently).
+    generated_at = build.generated_at.astimezone(timezone.utc)
     problems = []  # what could not be drawn: logged by build.prepared, never a reason to stop
     with prepared(definition, generated_at, problems) as job:
         packets = job.described.packets
