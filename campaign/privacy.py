@@ -305,6 +305,19 @@ def anonymise(now=None):
     return done, old
 
 
+def vacuum_personal_data():
+    """PostgreSQL keeps the old version of every row it updated or deleted, emails and addresses
+    included, until VACUUM reclaims it, and its indexes still point there: ix_signature_not_anonymised
+    would lead the next daily run through every row just anonymised (0.3 s at 1M signatures instead
+    of milliseconds; bench/million.py). Autovacuum waits for a fifth of the table to change. So after
+    anonymising or deleting old emails, vacuum the tables at once (outside a transaction, as VACUUM
+    must run)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE) signature, consent, outbox, organisation")
+
+
 privacy_cli = AppGroup("privacy", help="Erase a person's data; anonymise closed campaigns.")
 
 
@@ -359,6 +372,8 @@ def anonymise_command(dry_run):
                   deleted=sum(item.deleted_pending for item in done), emails=sum(item.emails for item in done),
                   old_emails=old)
     db.session.commit()
+    if not dry_run and (old or any(item.anonymised or item.deleted_pending or item.emails for item in done)):
+        vacuum_personal_data()
     days = current_app.config["ANONYMISE_AFTER_DAYS"]
     for item in done:
         click.echo(f"{item.campaign} (closed {item.closed_since:%Y-%m-%d}, over {days} days ago): "
