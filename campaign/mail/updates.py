@@ -38,6 +38,8 @@ BATCH = 2000
 # Outbox kinds that are news, for the weekly limit: templates (update:<name>) and written updates (news:<id>).
 NEWS_KINDS = ("update:", "news:")
 WEEK = timedelta(days=7)
+# pg_advisory_xact_lock key that serialises news sends (any number no other lock uses).
+NEWS_SEND_LOCK = 0x6E657773  # "news"
 
 
 def latest_choices(signature_ids, purpose):
@@ -161,6 +163,10 @@ def queue_to_readers(definition, kind, render, where=(), audience="petition"):
     a language; it is called once per language. Returns a NewsReport."""
     cap = current_app.config["UPDATES_MAX_PER_WEEK"]
     if db.session.get_bind().dialect.name == "postgresql":
+        # One news send at a time, until commit: two organisers sending two updates at once
+        # would each count the week's news before the other's rows exist, and a signer could
+        # get both. The second waits, then counts the first's. (SQLite has one writer anyway.)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": NEWS_SEND_LOCK})
         # A batch is thousands of short index look-ups (consent, outbox): compiling it with JIT
         # costs more than it saves (66,667 emails: 19 s with JIT, 14 s without). Until commit.
         db.session.execute(text("SET LOCAL jit = off"))
