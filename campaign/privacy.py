@@ -42,6 +42,7 @@ from flask.cli import AppGroup
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
 from .audit import audit_command
+from .delivery.jobs import discard_builds
 from .extensions import db
 from .mail.links import ExpiredLink, InvalidLink, find_signature, read_confirmation_token, read_unsubscribe_token
 from .models import (ORGANISATION_APPROVED, SIGNATURE_COUNTED, SIGNATURE_ERASED, SIGNATURE_HIDDEN, SIGNATURE_PENDING,
@@ -344,18 +345,26 @@ def erase_command(email, references, name, zip_code, dry_run):
     except ValueError as error:
         db.session.rollback()
         raise click.BadParameter(str(error), param_hint="--zip") from None
+    # Packets built on the dashboard list counted signers by name: those of the campaigns where
+    # the person was counted are removed (build again; the new ones name them no more).
+    named_in_packets = {item.campaign for item in report.signatures if item.action == "anonymised"}
     if dry_run:
         db.session.rollback()
+        builds_removed = 0
     else:
         db.session.commit()
+        builds_removed = discard_builds(named_in_packets, "a signer of the campaign was erased")
     # Who asked for whom is not kept: only how the person was found and what was touched.
     audit_command("privacy_erase", by=report.asked_by, campaigns=report.campaigns, dry_run=dry_run,
                   signatures=len(report.signatures), organisations=len(report.organisations),
-                  other_emails=report.other_emails)
+                  other_emails=report.other_emails, packet_builds_removed=builds_removed)
     db.session.commit()
     prefix = "would be: " if dry_run else ""
     for line in report.lines():
         click.echo(prefix + line)
+    if named_in_packets:
+        click.echo(f"{prefix}packets built on the dashboard for {', '.join(sorted(named_in_packets))} removed "
+                   "(they named the person): build them again")
 
 
 @privacy_cli.command("anonymise")

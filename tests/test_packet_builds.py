@@ -494,3 +494,35 @@ def test_a_build_outlives_a_worker_killed_mid_build(app, admin, tmp_path, migrat
         assert sorted(opened.namelist()) == sorted(written) and len(opened.namelist()) == len(COUNTRIES)
     archive.close()
     assert audit_actions(app, "export_packets")[0][3]["build"] == done.id
+
+
+def test_erasing_a_signer_removes_the_built_packets_that_named_them(app, admin, runner, congress_signers):  # noqa: F811
+    build = built_now(app, organiser(app))
+    folder = Path(app.config["PACKET_BUILDS_DIR"]) / build.directory
+    assert "美玲" in squeezed(pdf_text((folder / "pdf" / "house/CA-40-young-kim.pdf").read_bytes()))
+    dry = runner.invoke(args=["privacy", "erase", "mei@example.org", "--dry-run"])
+    assert "would be: packets built on the dashboard for congress removed" in dry.output
+    assert folder.is_dir() and build_row(app, build.id) is not None
+    result = runner.invoke(args=["privacy", "erase", "mei@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "packets built on the dashboard for congress removed (they named the person)" in result.output
+    assert not folder.exists()
+    with app.app_context():
+        assert db.session.scalars(select(PacketBuild)).all() == []
+        assert db.session.scalars(select(PacketBuildFile)).all() == []
+    client = organiser(app)
+    assert client.get("/en/organisers/congress/packets/house/CA-40-young-kim.pdf").status_code == 404
+    assert "No packets have been built yet." in client.get(PAGE.format(lang="en", campaign="congress")).get_data(
+        as_text=True)
+    [(_action, _user, _campaign, details)] = audit_actions(app, "privacy_erase")[-1:]
+    assert details["packet_builds_removed"] == 1
+
+
+def test_the_worker_once_from_the_command_line(app, runner, xi_signers):  # noqa: F811
+    with app.app_context():
+        jobs.queue_build("xi", None)
+        db.session.commit()
+    result = runner.invoke(args=["delivery", "work"])
+    assert result.exit_code == 0 and "1 build(s) worked on" in result.output, result.output
+    assert build_row(app).status == BUILD_DONE
+    assert "0 build(s) worked on" in runner.invoke(args=["delivery", "work"]).output

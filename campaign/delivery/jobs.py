@@ -371,6 +371,27 @@ def _fail(build_id, token, error):
     shutil.rmtree(builds_root() / directory, ignore_errors=True)
 
 
+def discard_builds(slugs, reason):
+    """Remove every build of the campaigns `slugs`, finished or not, with its files: they name a
+    person who asked to be erased (privacy.py). A worker on one of them finds its lease gone and
+    stops. Commits; returns how many builds were removed."""
+    slugs = sorted(slugs)
+    if not slugs:
+        return 0
+    builds = db.session.execute(select(PacketBuild.id, PacketBuild.directory)
+                                .where(PacketBuild.campaign.in_(slugs))).all()
+    ids = [row.id for row in builds]
+    db.session.execute(delete(PacketBuildFile).where(PacketBuildFile.build_id.in_(ids)))
+    db.session.execute(delete(PacketBuild).where(PacketBuild.id.in_(ids)))
+    db.session.commit()
+    for row in builds:
+        if row.directory:
+            shutil.rmtree(builds_root() / row.directory, ignore_errors=True)
+    if builds:
+        log.info("packet builds %s removed: %s", ", ".join(str(build_id) for build_id in ids), reason)
+    return len(builds)
+
+
 def work_once(should_stop=lambda: False):
     """Claim one due build and work on it. Returns its id, or None when no build was due."""
     fail_exhausted(utcnow())
