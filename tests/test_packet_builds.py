@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext, ngettext, pgettext
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from campaign.delivery import jobs
 from campaign.extensions import db
@@ -156,6 +156,24 @@ def test_a_claim_leases_the_build_to_one_worker_until_the_lease_lapses(app):
         db.session.commit()
         db.session.refresh(row)
         assert row.packets_done == 3 and row.locked_until > later - timedelta(seconds=1)
+
+
+def test_on_postgresql_a_claim_skips_a_build_another_worker_is_claiming(app):
+    """FOR UPDATE SKIP LOCKED: a worker never waits for another's claim, it takes the next build."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has one writer and the compare-and-set")
+        first = jobs.queue_build("xi", None)
+        second = jobs.queue_build("unhcr", None)
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+        with db.engine.connect() as other_worker:
+            # The other worker is in the middle of claiming the first build: its row is locked.
+            other_worker.execute(select(PacketBuild.id).where(PacketBuild.id == first_id).with_for_update())
+            db.session.execute(text("SET lock_timeout = '5s'"))  # waiting would fail the test, not hang it
+            build_id, _token = jobs.claim()
+            other_worker.rollback()
+        assert build_id == second_id
 
 
 def test_progress_is_recorded_packet_by_packet_and_a_stopped_worker_gives_the_build_back(
