@@ -267,6 +267,34 @@ def test_bad_response_input_gets_a_localized_error_and_changes_nothing(app, orga
     assert audit_rows(app, "delivery_response") == []
 
 
+def test_a_delivery_typed_wrongly_is_corrected_and_the_change_audited(app, client, organiser):
+    with app.app_context():
+        import_congress_data()
+    assert record(organiser, count="60", channel="post").status_code == 303
+    [row] = deliveries_in_database(app)
+    url = f"/ko/organisers/congress/deliveries/{row.id}/edit"
+    page = BeautifulSoup(organiser.get(url).get_data(as_text=True), "html.parser")
+    assert page.find("input", id="count")["value"] == "60" and page.find("input", id="channel-1").has_attr("checked")
+    data = {"csrf_token": csrf_token(organiser, url), "recipient": YOUNG_KIM, "delivered_on": days_ago(3),
+            "channel": "by_hand", "delivered_by": DELIVERER, "count": "6", "packet_sha256": ""}
+    assert organiser.post(url, data=data).status_code == 303
+    [row] = deliveries_in_database(app)
+    assert (row.count, row.channel) == (6, "by_hand")
+    [change] = audit_rows(app, "delivery_change")
+    assert (change["before"]["count"], change["after"]["count"]) == (60, 6)
+    assert (change["before"]["channel"], change["after"]["channel"]) == ("post", "by_hand")
+    assert client.get("/en/congress/results.json").get_json()["deliveries"]["log"][0]["count"] == 6
+
+    # A delivery date after the office's recorded response: a Korean error, nothing changes.
+    assert respond(organiser, row.id).status_code == 303
+    response = organiser.post(url, data={**data, "csrf_token": csrf_token(organiser, url), "delivered_on": days_ago(0)})
+    assert response.status_code == 400
+    error = BeautifulSoup(response.get_data(as_text=True), "html.parser").find(id="delivered_on-error")
+    assert error is not None and not re.search(r"[A-Za-z]{4,}", error.get_text())
+    [row] = deliveries_in_database(app)
+    assert row.delivered_on.isoformat() == days_ago(3) and len(audit_rows(app, "delivery_change")) == 1
+
+
 def test_no_answer_needs_no_summary_and_does_not_count_as_answered(app, client, organiser):
     with app.app_context():
         import_congress_data()

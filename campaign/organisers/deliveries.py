@@ -1,6 +1,7 @@
 """The delivery log (issue 16, item 4): organisers record each delivery of a packet to an office
-(who, when, how, how many signatures, the fingerprint the packet prints), then the office's
-response. Every record and change is audited (delivery_record, delivery_response). The public
+(who, when, how, how many signatures, the fingerprint the packet prints), correct it if it was
+typed wrongly, then record the office's response. Every record and change is audited
+(delivery_record, delivery_change with before and after, delivery_response). The public
 sees the log without who delivered (petitions/deliveries.py); a change shows at once in this
 process and within RESULTS_CACHE_SECONDS in the others.
 """
@@ -18,7 +19,7 @@ from wtforms.validators import StopValidation
 from ..audit import audit
 from ..delivery.build import has_packets
 from ..delivery.packet import grouped
-from ..delivery.recipients import current_packet, recipients
+from ..delivery.recipients import Recipient, current_packet, recipients
 from ..extensions import db
 from ..models import DELIVERY_CHANNELS, RESPONSE_STATUSES, Delivery, utcnow
 from ..petitions.deliveries import CHANNEL_LABELS, STATUS_LABELS
@@ -212,9 +213,10 @@ def deliveries(campaign):
                            saved=request.args.get("saved"), logout_form=ButtonForm())
 
 
-def _render_new(definition, offices, form, prefilled=None, status=200):
+def _render_new(definition, offices, form, prefilled=None, status=200, delivery=None):
+    """The delivery form: a new delivery, or (`delivery`) the correction of a recorded one."""
     return render_template("organisers/delivery_new.html", petition=definition, form=form, offices=offices,
-                           prefilled=prefilled, logout_form=ButtonForm()), status
+                           prefilled=prefilled, delivery=delivery, logout_form=ButtonForm()), status
 
 
 @organisers.get("/<campaign>/deliveries/new")
@@ -252,6 +254,58 @@ def delivery_record(campaign):
     audit("delivery_record", g.organiser, definition.slug, delivery=row.id, recipient=row.recipient_key,
           recipient_name=row.recipient_name, delivered_on=row.delivered_on.isoformat(), channel=row.channel,
           delivered_by=row.delivered_by, count=row.count, packet_sha256=row.packet_sha256)
+    db.session.commit()
+    forget_results(definition.slug)
+    return redirect(url_for("organisers.deliveries", campaign=definition.slug, saved=row.id), code=303)
+
+
+DELIVERY_FIELDS = ("recipient_key", "recipient_name", "delivered_on", "channel", "delivered_by", "count",
+                   "packet_sha256")
+
+
+def _delivery_of(row):
+    return {name: (value.isoformat() if isinstance(value, date) else value)
+            for name in DELIVERY_FIELDS for value in [getattr(row, name)]}
+
+
+@organisers.get("/<campaign>/deliveries/<int:delivery_id>/edit")
+@login_required
+def delivery_edit(campaign, delivery_id):
+    definition = campaign_for_organiser(campaign, applies=has_deliveries)
+    row = _delivery(definition, delivery_id)
+    offices = recipients(definition)
+    if row.recipient_key not in {office.key for office in offices}:  # an office since gone: keep it choosable
+        offices = (*offices, Recipient(row.recipient_key, row.recipient_name))
+    form = delivery_form(definition, offices, recipient=row.recipient_key, delivered_on=row.delivered_on,
+                         channel=row.channel, delivered_by=row.delivered_by, count=str(row.count),
+                         packet_sha256=grouped(row.packet_sha256) if row.packet_sha256 else "")
+    return _render_new(definition, offices, form, delivery=row)
+
+
+@organisers.post("/<campaign>/deliveries/<int:delivery_id>/edit")
+@login_required
+def delivery_change(campaign, delivery_id):
+    definition = campaign_for_organiser(campaign, applies=has_deliveries)
+    row = _delivery(definition, delivery_id)
+    offices = recipients(definition)
+    if row.recipient_key not in {office.key for office in offices}:
+        offices = (*offices, Recipient(row.recipient_key, row.recipient_name))
+    form = delivery_form(definition, offices, formdata=request.form)
+    if not form.validate_on_submit():
+        return _render_new(definition, offices, form, status=400, delivery=row)
+    if row.response_on and form.delivered_on.data > row.response_on:
+        # Translators: Error under the date of a delivery being corrected, when the office's recorded response is earlier. %(date)s is the response's date.
+        form.delivered_on.errors.append(_l("The delivery cannot be later than the office’s response (%(date)s).",
+                                           date=row.response_on.isoformat()))
+        return _render_new(definition, offices, form, status=400, delivery=row)
+    office = next(office for office in offices if office.key == form.recipient.data)
+    before = _delivery_of(row)
+    row.recipient_key, row.recipient_name = office.key, office.name
+    row.delivered_on, row.channel, row.delivered_by = form.delivered_on.data, form.channel.data, form.delivered_by.data
+    row.count, row.packet_sha256 = int(form.count.data), form.packet_sha256.data
+    after = _delivery_of(row)
+    if after != before:
+        audit("delivery_change", g.organiser, definition.slug, delivery=row.id, before=before, after=after)
     db.session.commit()
     forget_results(definition.slug)
     return redirect(url_for("organisers.deliveries", campaign=definition.slug, saved=row.id), code=303)
