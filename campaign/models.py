@@ -237,7 +237,8 @@ class PacketBuild(db.Model):
     campaign: Mapped[str] = mapped_column(String(32), index=True)
     active: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=BUILD_QUEUED)  # queued -> running -> done or failed
-    # The time printed on its packets, fixed when it is asked for: a resumed build draws the same bytes.
+    # The time printed on its packets, fixed when a worker first starts it (and reads the signatures):
+    # a resumed build draws the same bytes.
     generated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))

@@ -16,11 +16,11 @@ campaign): a queue made for thousands of jobs a second would buy nothing.
 
 A build's life (models.PacketBuild, PacketBuildFile):
 
-1. **queued** (queue_build): one at a time per campaign (the unique `active` column), with the
-   time its packets will print (`generated_at`) fixed at once, so that a resumed build draws the
-   same bytes.
+1. **queued** (queue_build): one at a time per campaign (the unique `active` column).
 2. **claimed** by a worker (claim): one short transaction sets a lease (`locked_until`,
-   `lease_token`) and counts the attempt. On PostgreSQL the row is picked with `FOR UPDATE SKIP
+   `lease_token`) and counts the attempt; the first claim also fixes the time its packets print
+   (`generated_at`, when the signatures are read), kept so that a resumed build draws the same
+   bytes. On PostgreSQL the row is picked with `FOR UPDATE SKIP
    LOCKED`, so workers never wait on each other; the claim is also a compare-and-set on the
    lease, which keeps it right on SQLite (where one worker is the supported set-up).
 3. **running** (run_build): the worker reads the signatures once (build.prepared), then writes
@@ -89,10 +89,11 @@ def build_folder(build):
 def finished_file(build, filename):
     """The path of the finished packet `filename` of `build` (a done build), or None.
 
-    Only names the build recorded are served, so no path a visitor types reaches the disk."""
+    Only names the build recorded are served, compared in Python: what a visitor types reaches
+    neither the disk nor a query."""
     if build is None or build.status != BUILD_DONE:
         return None
-    row = db.session.get(PacketBuildFile, (build.id, filename))
+    row = next((row for row in build.files if row.filename == filename), None)
     if row is None:
         return None
     return build_folder(build) / PDF_FOLDER / row.filename
@@ -113,6 +114,7 @@ def queue_build(slug, user):
     already queued or running for the campaign (the session is rolled back: nothing changed)."""
     if db.session.scalar(select(PacketBuild.id).where(PacketBuild.active == slug)) is not None:
         return None
+    # generated_at is set again when a worker starts it (claim): the time the signatures are read.
     build = PacketBuild(campaign=slug, active=slug, status=BUILD_QUEUED, generated_at=now_to_the_second(),
                         requested_at=utcnow(), requested_by=user.id if user else None, attempts=0, packets_done=0)
     db.session.add(build)
@@ -195,8 +197,9 @@ def claim(now=None):
     if result.rowcount != 1:
         db.session.rollback()
         return None
+    # The first claim: the packets print this time, whichever worker draws them.
     db.session.execute(update(PacketBuild).where(PacketBuild.id == build_id, PacketBuild.started_at.is_(None))
-                       .values(started_at=now))
+                       .values(started_at=now, generated_at=now.replace(microsecond=0)))
     db.session.commit()
     return build_id, token
 

@@ -7,6 +7,7 @@ newest build (one packet, or the ZIP the build made), kept until the next build 
 Packets name people: asking for a build and every download are written to the audit log first.
 """
 from datetime import timedelta
+from pathlib import Path
 
 from babel.units import format_unit
 from flask import abort, g, redirect, render_template, request, send_file, url_for
@@ -73,6 +74,17 @@ def _page(definition, refused=False):
                            file_size=file_size, **_build_state(active)), 409 if refused else 200
 
 
+def _open(path):
+    """The finished file, opened before the download is audited; 404 if there is none (or a newer
+    build removed it a moment ago: an open file stays readable after that)."""
+    if path is None:
+        abort(404)
+    try:
+        return open(path, "rb")  # noqa: SIM115  (send_file closes it after the response)
+    except (FileNotFoundError, IsADirectoryError):
+        abort(404)
+
+
 @organisers.get("/<campaign>/packets/")
 @login_required
 def packets(campaign):
@@ -92,8 +104,7 @@ def build_packets(campaign):
     if build is None:
         return _page(definition, refused=True)
     # Packets name people: a build is an export, audited before any file exists.
-    audit("export_packets", g.organiser, definition.slug, build=build.id,
-          generated_at=build.generated_at.isoformat())
+    audit("export_packets", g.organiser, definition.slug, build=build.id)
     db.session.commit()
     return redirect(url_for("organisers.packets", campaign=definition.slug), code=303)
 
@@ -104,12 +115,10 @@ def packet(campaign, filename):
     """One finished packet of the newest build, as written by the worker."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
     _active, finished, _failed = latest_builds(definition.slug)
-    path = finished_file(finished, filename)
-    if path is None or not path.is_file():
-        abort(404)
+    stream = _open(finished_file(finished, filename))
     audit("export_packet", g.organiser, definition.slug, packet=filename, build=finished.id)
     db.session.commit()
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=path.name,
+    return send_file(stream, mimetype="application/pdf", as_attachment=True, download_name=Path(filename).name,
                      conditional=False, etag=False, max_age=0)
 
 
@@ -119,11 +128,9 @@ def packets_zip(campaign):
     """Every packet of the newest build in the ZIP file the build made."""
     definition = campaign_for_organiser(campaign, applies=_with_packets)
     _active, finished, _failed = latest_builds(definition.slug)
-    path = finished_zip(finished)
-    if path is None or not path.is_file():
-        abort(404)
+    stream = _open(finished_zip(finished))
     audit("export_packets_zip", g.organiser, definition.slug, build=finished.id, packets=len(finished.files))
     db.session.commit()
     stamp = finished.generated_at.strftime("%Y%m%d-%H%M%S")
-    return send_file(path, mimetype="application/zip", as_attachment=True, conditional=False, etag=False,
+    return send_file(stream, mimetype="application/zip", as_attachment=True, conditional=False, etag=False,
                      max_age=0, download_name=f"{definition.slug}-packets-{stamp}.zip")
