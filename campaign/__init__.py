@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n, log_redaction
 from .config import DefaultConfig, check_production, engine_options, from_environment
+from .cookie_session import CookieSessionInterface
 from .extensions import babel, configure_limiter, csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -18,6 +19,7 @@ def create_app(config=None):
     # Before anything logs: no email address reaches a log line (SMTP replies quote them).
     log_redaction.install()
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = CookieSessionInterface()
     app.config.from_object(DefaultConfig)
     app.config.update(from_environment())
     if config:

@@ -157,3 +157,19 @@ def test_the_ceiling_follows_ratelimit_fail_when_redis_goes_away(make_app, rows,
     closed = make_app(RATELIMIT_FAIL="closed", PROPAGATE_EXCEPTIONS=False).test_client()
     assert sign(closed, "unhcr", email="second@example.org").status_code == 503
     assert rows("unhcr") == 1
+
+
+def test_no_rate_limited_view_answers_a_get(app):
+    """A GET skips the limiter (extensions.reading_is_never_limited): so a limit on a view that
+    answers GET would never apply. None does, and the application has no default limits."""
+    from flask_limiter.util import get_qualified_name
+
+    from campaign.extensions import limiter
+
+    limited = limiter._marked_for_limiting
+    assert limited, "the sign, resend and login views are limited"
+    assert not limiter.limit_manager.default_limits and not limiter.limit_manager.application_limits
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if get_qualified_name(view) in limited:
+            assert rule.methods <= {"POST", "OPTIONS"}, rule

@@ -41,10 +41,41 @@ def test_templates_have_no_inline_script_or_style():
             assert not re.search(r"<style|\sstyle=", text), template
 
 
-def test_session_cookie_is_httponly_and_lax(client):
+def test_the_sign_page_sets_an_httponly_lax_visitor_cookie_and_no_session(client):
+    """The sign form's token is bound to a visitor cookie (petitions/visitor_csrf.py): nothing
+    is kept on the server, and no Flask session is written for a signer."""
     response = client.get("/en/xi/")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    cookies = response.headers.getlist("Set-Cookie")
+    cookie = next(c for c in cookies if c.startswith("visitor="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert not [c for c in cookies if c.startswith("session=")]
+    # A returning visitor keeps their id: no new cookie.
+    assert not [c for c in client.get("/en/xi/").headers.getlist("Set-Cookie") if c.startswith("visitor=")]
+
+
+def test_a_sign_form_token_works_only_with_its_visitors_cookie(client, make_app):
+    from campaign.extensions import db
+    from campaign.models import Signature
+    from conftest import VALID_SIGNERS, csrf_token
+
+    attacker = client.application.test_client()
+    token = csrf_token(attacker, "/en/xi/")  # the attacker's own page, cookie and token
+    victim = client
+    victim.get("/en/xi/")  # the victim has a visitor cookie of their own
+    refused = victim.post("/en/xi/", data={**VALID_SIGNERS["xi"], "csrf_token": token})
+    forged = victim.post("/en/xi/", data={**VALID_SIGNERS["xi"], "csrf_token": "9999999999." + "0" * 64})
+    no_cookie = client.application.test_client().post("/en/xi/", data={**VALID_SIGNERS["xi"], "csrf_token": token})
+    assert refused.status_code == forged.status_code == no_cookie.status_code == 400
+    with client.application.app_context():
+        assert db.session.query(Signature).count() == 0
+    assert attacker.post("/en/xi/", data={**VALID_SIGNERS["xi"], "csrf_token": token}).status_code == 303
+
+
+def test_in_production_the_visitor_cookie_is_secure_and_host_only(make_app):
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    cookie = next(c for c in app.test_client().get("/en/xi/").headers.getlist("Set-Cookie")
+                  if c.startswith("__Host-visitor="))
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie and "HttpOnly" in cookie
 
 
 PRODUCTION = {"CAMPAIGN_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",

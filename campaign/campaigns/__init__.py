@@ -9,5 +9,8 @@ def definitions():
 
 
 def register_campaigns(app):
+    from ..petitions import visitor_csrf
+
+    visitor_csrf.init_app(app)  # the sign forms' visitor cookie
     for module in CAMPAIGN_MODULES:
         app.register_blueprint(module.blueprint)

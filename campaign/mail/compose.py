@@ -51,9 +51,13 @@ def coalition_name():
 
 
 def from_header():
-    """MAIL_FROM; without a display name, the coalition's name in the current language."""
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
-    return str(Address(display_name=name or str(coalition_name()), addr_spec=address))
+    """MAIL_FROM; without a display name, the coalition's name in the current language (worked
+    out once per process and language: every signature with an email needs it)."""
+    headers = current_app.extensions.setdefault("from_headers", {})
+    if g.lang not in headers:
+        name, address = parseaddr(current_app.config["MAIL_FROM"])
+        headers[g.lang] = str(Address(display_name=name or str(coalition_name()), addr_spec=address))
+    return headers[g.lang]
 
 
 def compose(template, signature, definition, **context):

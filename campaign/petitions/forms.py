@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectFi
 from ..i18n import current_language, family_name_first
 from ..places import country_choices, us_state_choices
 from .validation import Email, OneOf, PlainText, Required, strip_text
+from .visitor_csrf import VisitorCSRF
 
 NAME_MAX = 100
 PLACE_MAX = 100
@@ -125,6 +126,10 @@ class ButtonForm(FlaskForm):
 
 class SignatureForm(FlaskForm):
     """Fields every petition has: the signer's name, and a honeypot that people never see."""
+
+    class Meta:
+        # A token bound to a visitor cookie, with no server session (petitions/visitor_csrf.py).
+        csrf_class = VisitorCSRF
 
     first_name = name_field(
         # Translators: Field of every signing form (sign pages); also a column of the organisers' paper page.

@@ -1,14 +1,15 @@
 """A short-lived, per-process cache of the blank sign page, one per campaign and language.
 
 Rendering the letter and the form is most of the cost of a sign page, and it is the same for
-every visitor but for the CSRF token. The page is rendered once with a marker where the token
-goes; each visitor gets a copy with their own token. The count on it may be up to
+every visitor but for the CSRF token (petitions/visitor_csrf.py). The page is rendered once
+with a marker where the token goes; each visitor gets a copy with their own token. The count on it may be up to
 SIGN_PAGE_CACHE_SECONDS old; the database count itself is always exact.
 """
 import time
 
 from flask import current_app
-from flask_wtf.csrf import generate_csrf
+
+from .visitor_csrf import visitor_token
 
 TOKEN_MARKER = "\x00csrf-token\x00"
 
@@ -16,7 +17,7 @@ TOKEN_MARKER = "\x00csrf-token\x00"
 def cached_sign_page(key, render):
     """The blank sign page for `key` with this visitor's token; `render()` builds it when stale."""
     seconds = current_app.config["SIGN_PAGE_CACHE_SECONDS"]
-    token = generate_csrf()
+    token = visitor_token()
     if seconds <= 0:
         return render()
     cache = current_app.extensions.setdefault("sign_page_cache", {})
