@@ -36,6 +36,16 @@ AUDIENCE_CHOICES = {
 }
 
 
+class MarkedRequired:
+    """Marks a field required (its label has no "(optional)"); mail/news.checked_texts checks it,
+    with the other mistakes of the form at once."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
 def sends_news(definition):
     return definition.updates_consent is not None
 
@@ -62,7 +72,8 @@ def news_form(definition, news=None, submitted=False):
     for index, language in enumerate(languages()):
         name = language_name(language)
         # Translators: Organisers' page that writes a news update: the email's subject line in one language. %(language)s is the language's name.
-        fields[f"subject_{index}"] = StringField(_l("Subject in %(language)s", language=name),
+        required = [MarkedRequired()] if index == 0 else []
+        fields[f"subject_{index}"] = StringField(_l("Subject in %(language)s", language=name), validators=required,
                                                  render_kw={"maxlength": SUBJECT_MAX, "lang": language})
         fields[f"body_{index}"] = TextAreaField(
             # Translators: Organisers' page that writes a news update: the email's text in one language. %(language)s is the language's name.
@@ -72,7 +83,7 @@ def news_form(definition, news=None, submitted=False):
                          # Translators: Hint under the text of a news update in a language other than English (optional).
                          _l("Leave it empty to send the English text, with a line saying it is only available in "
                             "English.")),
-            render_kw={"rows": 10, "maxlength": BODY_MAX, "lang": language})
+            validators=required, render_kw={"rows": 10, "maxlength": BODY_MAX, "lang": language})
     form_class = type("NewsForm", (FlaskForm,), fields)
     if submitted:
         return form_class()
