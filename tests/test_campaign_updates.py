@@ -263,6 +263,7 @@ def test_the_weekly_limit_holds_and_the_signers_it_leaves_out_are_shown(make_app
     result = app.test_cli_runner().invoke(args=["mail", "update", "congress", "delivered"])
     assert result.exit_code == 0, result.output
     assert "queued 0 email(s)" in result.output and "3 left out by the weekly limit" in result.output
+    assert "a run after their 7 days queues it to them" in result.output  # a template can be run again
     # With a limit of 2 a week, each of the three (one news email so far) gets it.
     wider = make_app(UPDATES_MAX_PER_WEEK=2)
     result = wider.test_cli_runner().invoke(args=["mail", "update", "congress", "delivered"])

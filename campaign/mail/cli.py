@@ -94,12 +94,18 @@ def retry_command(statuses, ids):
     click.echo(f"requeued {outbox.requeue(statuses, ids)} message(s)")
 
 
-def _readers_line(readers_by_language, capped):
+# What becomes of signers the weekly limit leaves out: an update is sent once, so never; a
+# template is queued again by a later run, which reaches them once their week has passed.
+NEVER = "they will not get this update"
+LATER = "a run after their 7 days queues it to them"
+
+
+def _readers_line(readers_by_language, capped, fate):
     parts = [f"{tag}: {number}" for tag, number in sorted(readers_by_language.items())] or ["nobody"]
     line = "readers by language: " + ", ".join(parts)
     if capped:
         line += (f"; left out by the weekly limit (UPDATES_MAX_PER_WEEK={current_app.config['UPDATES_MAX_PER_WEEK']}):"
-                 f" {capped} (they will not get this news)")
+                 f" {capped} ({fate})")
     return line
 
 
@@ -128,7 +134,7 @@ def _send_written(definition, news, dry_run):
         click.echo(f"update {news.id} was sent on {news.sent_at:%Y-%m-%d %H:%M} UTC; nothing queued")
         return
     readers = count_news_readers(definition, news)
-    click.echo(_readers_line(readers.by_language, readers.capped))
+    click.echo(_readers_line(readers.by_language, readers.capped, NEVER))
     if dry_run:
         click.echo("dry run: nothing queued")
         return
@@ -139,7 +145,8 @@ def _send_written(definition, news, dry_run):
     audit_command("news_send", definition.slug, update=news.id, audience=news.audience, place=news.audience_value,
                   queued=report.queued, capped=report.capped, languages=dict(sorted(report.by_language.items())))
     db.session.commit()
-    click.echo(f"queued {report.queued} email(s) for update {news.id}")
+    click.echo(f"queued {report.queued} email(s) for update {news.id}"
+               + (f"; {report.capped} left out by the weekly limit ({NEVER})" if report.capped else ""))
 
 
 @mail_cli.command("update")
@@ -211,7 +218,7 @@ def update_command(campaign, template, audience, update_id, texts, to, draft, dr
                                  param_hint="TEMPLATE")
     if dry_run:
         readers = count_readers(definition, f"update:{template}", audience=audience)
-        click.echo(_readers_line(readers.by_language, readers.capped) + "\ndry run: nothing queued")
+        click.echo(_readers_line(readers.by_language, readers.capped, LATER) + "\ndry run: nothing queued")
         return
     report = queue_news(definition, template, audience)
     # Emails to signers are in the audit log like the dashboard's actions (run again: audited again).
@@ -222,5 +229,5 @@ def update_command(campaign, template, audience, update_id, texts, to, draft, dr
     if report.repeated:
         summary += f"; {report.repeated} already queued before"
     if report.capped:
-        summary += f"; {report.capped} left out by the weekly limit (they will not get this news)"
+        summary += f"; {report.capped} left out by the weekly limit ({LATER})"
     click.echo(summary)
