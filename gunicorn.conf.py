@@ -8,7 +8,8 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-worker_class = "gthread"
+# gthread: measured against sync with bench/run.py --worker-class (bench/README.md).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A worker killed or stuck is replaced; requests it held are lost before any commit, never after.
 timeout = 30

@@ -117,6 +117,33 @@ def main():
             postgres.stop()
 
 
+def cpu_per_signature(postgres, redis, signatures=1000, campaign="unhcr"):
+    """CPU ms per signature (GET + POST) of the app and of PostgreSQL, without a profiler, and
+    the SQL statements and Redis commands each takes: bench/run.py's last rows."""
+    app = build_app(postgres.url.replace("postgresql://", "postgresql+psycopg://"), redis.url)
+    client, tag = app.test_client(), secrets.token_hex(4)
+    for n in range(50):
+        sign(client, campaign, f"warm-{tag}-{n}@example.org")
+    statements = []
+    from sqlalchemy import event
+
+    from campaign.extensions import db
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    redis_client = __import__("redis").Redis.from_url(redis.url)
+    redis_before = sum(v["calls"] for v in redis_client.info("commandstats").values())
+    pg_pids = postgres_pids(postgres)
+    pg_before, cpu_before = process_cpu_seconds(pg_pids), time.process_time()
+    for n in range(signatures):
+        sign(client, campaign, f"c-{tag}-{n}@example.org")
+    app_cpu = time.process_time() - cpu_before
+    pg_cpu = process_cpu_seconds(postgres_pids(postgres)) - pg_before
+    redis_calls = sum(v["calls"] for v in redis_client.info("commandstats").values()) - redis_before - 1
+    return {"app_cpu_ms": app_cpu * 1000 / signatures, "postgres_cpu_ms": pg_cpu * 1000 / signatures,
+            "statements": len(statements) / signatures, "redis_commands": redis_calls / signatures}
+
+
 def run(options, postgres, redis):
     from sqlalchemy import event
 

@@ -1,5 +1,5 @@
 -- wrk script: each thread is one signer at a time, over one connection: GET the form for its
--- CSRF token and session cookie, POST it, repeat with a new address. Counts thanks pages (303).
+-- CSRF token and visitor cookie, POST it, repeat with a new address. Counts thanks pages (303).
 local threads = {}
 local next_id = 0
 
@@ -44,7 +44,8 @@ function response(status, headers, body)
     for name, value in pairs(headers) do
       if string.lower(name) == "set-cookie" then
         for pair in string.gmatch(value, "([^;,%s]+=[^;,]+)") do
-          if pair:match("^session=") then table.insert(cookies, pair) end
+          -- The sign form's visitor cookie (visitor_csrf.py), "__Host-visitor" in production.
+          if pair:match("^visitor=") or pair:match("^__Host%-visitor=") then table.insert(cookies, pair) end
         end
       end
     end
