@@ -288,29 +288,41 @@ def test_a_build_whose_workers_keep_dying_fails_after_the_last_attempt(app):
 
 # --- the dashboard ------------------------------------------------------------------------------
 
-def test_the_page_shows_the_build_under_way_and_refreshes_itself(app, admin, congress_signers):  # noqa: F811
+def test_the_page_shows_the_build_under_way(app, admin, congress_signers):  # noqa: F811
     client = organiser(app)
-    first = client.get(PAGE.format(lang="en", campaign="congress")).get_data(as_text=True)
-    assert "No packets have been built yet." in first and 'http-equiv="refresh"' not in first
+    url = PAGE.format(lang="en", campaign="congress")
+    first = client.get(url).get_data(as_text=True)
+    assert "No packets have been built yet." in first and "packets.js" not in first
+    assert client.get(url + "progress.json").get_json() == {"active": False}
     assert ask_for_build(client).status_code == 303
-    html = client.get(PAGE.format(lang="en", campaign="congress")).get_data(as_text=True)
-    assert 'http-equiv="refresh" content="5"' in html
+    html = client.get(url).get_data(as_text=True)
+    # Never a timed reload (WCAG 2.2.1): a link, and packets.js where JavaScript runs.
+    assert 'http-equiv="refresh"' not in html and "packets.js" in html and "Refresh now" in html
     assert "waiting for the packet worker to start it" in html and "Build all packets" not in html
     assert "No packet worker is working on this build" not in html  # asked for just now
-    # Half written: done / total, from the database.
+    # Half written: done / total, from the database, on the page and in progress.json.
     with app.app_context():
         db.session.execute(update(PacketBuild).values(status=BUILD_RUNNING, packets_total=5, packets_done=2,
                                                       locked_until=utcnow() + timedelta(minutes=2)))
         db.session.commit()
-    html = client.get(PAGE.format(lang="en", campaign="congress")).get_data(as_text=True)
-    assert "Building: 2 of 5 packets written." in html and '<progress id="build-progress" max="5" value="2">' in html
-    assert "Refresh now" in html
+    html = client.get(url).get_data(as_text=True)
+    assert "Building: 2 of 5 packets written." in html
+    assert '<progress aria-labelledby="build-progress-text" max="5" value="2">' in html
+    assert client.get(url + "progress.json").get_json() == {
+        "active": True, "text": "Building: 2 of 5 packets written.", "done": 2, "total": 5, "notice": None}
     # Its worker died: the page says so, and what to do.
     with app.app_context():
         db.session.execute(update(PacketBuild).values(locked_until=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-    html = client.get(PAGE.format(lang="en", campaign="congress")).get_data(as_text=True)
+    html = client.get(url).get_data(as_text=True)
     assert "No packet worker is working on this build at the moment." in html
+    assert client.get(url + "progress.json").get_json()["notice"].startswith("No packet worker is working")
+    # Waiting for a worker for over a minute says the same.
+    with app.app_context():
+        db.session.execute(update(PacketBuild).values(status=BUILD_QUEUED, locked_until=None, packets_total=None,
+                                                      requested_at=utcnow() - timedelta(minutes=2)))
+        db.session.commit()
+    assert "No packet worker is working on this build" in client.get(url).get_data(as_text=True)
 
 
 def test_the_page_in_korean(app, admin, congress_signers):  # noqa: F811
@@ -325,7 +337,7 @@ def test_the_page_in_korean(app, admin, congress_signers):  # noqa: F811
     with app.test_request_context("/"), force_locale("ko"):
         progress = ngettext("Building: %(done)s of %(total)s packet written.",
                             "Building: %(done)s of %(total)s packets written.", 5, done=2, total=5)
-        refreshes = gettext("This page refreshes itself every few seconds.")
+        refreshes = gettext("To see how far the build has come, reload this page.")
     assert "packets written" not in progress and progress in html and refreshes in html
     with app.app_context():
         db.session.execute(update(PacketBuild).values(locked_until=None, status=BUILD_QUEUED))
@@ -397,7 +409,7 @@ def test_an_organiser_of_another_campaign_is_refused(app, admin, congress_signer
     add_user(app, "xi@example.org", campaigns=["xi"])
     other = organiser(app, email="xi@example.org")
     for url in ("/en/organisers/congress/packets/", "/en/organisers/congress/packets/summary.pdf",
-                "/en/organisers/congress/packets.zip"):
+                "/en/organisers/congress/packets.zip", "/en/organisers/congress/packets/progress.json"):
         assert other.get(url).status_code == 403, url
     token = csrf_token(other, "/en/organisers/xi/")
     assert other.post("/en/organisers/congress/packets/", data={"csrf_token": token}).status_code == 403

@@ -2,7 +2,9 @@
 
 Drawing every packet takes up to a minute, so no web request does it: the button queues a build
 (campaign/delivery/jobs.py) that a worker (`flask delivery work --loop`) writes to disk, and the
-page shows its progress, refreshing itself while it runs. Downloads are the finished files of the
+page shows its progress: "Refresh now" reloads it, and where JavaScript runs (static/packets.js)
+the progress updates itself from progress.json. No timed refresh of the whole page: a page that
+reloads itself under a reader's eyes or a screen reader fails WCAG 2.2.1. Downloads are the finished files of the
 newest build (one packet, or the ZIP the build made), kept until the next build is finished.
 Packets name people: asking for a build and every download are written to the audit log first.
 """
@@ -10,8 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from babel.units import format_unit
-from flask import abort, g, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime, get_locale
+from flask import abort, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime, format_decimal, get_locale, gettext as _, ngettext
 
 from ..audit import audit
 from ..delivery.build import has_packets
@@ -24,8 +26,6 @@ from .auth import login_required
 from .dashboard import campaign_for_organiser
 
 FILTER_LENGTH = 100
-# The page reloads itself this often while a build waits or runs (no JavaScript needed).
-REFRESH_SECONDS = 5
 # A build still waiting after this long: no worker seems to run, and the page says whom to ask.
 WAITING_TOO_LONG = timedelta(seconds=60)
 
@@ -47,16 +47,37 @@ def file_size(size):
     return format_unit(round(size / 1000 / 1000, 1), "digital-megabyte", length="short", locale=get_locale())
 
 
-def _build_state(active):
-    """What the page says of the build under way: is it waiting for a worker too long, or has
-    its worker stopped (its lease ran out or was given back)?"""
-    if active is None:
-        return {"waiting_too_long": False, "stalled": False}
+def moment(value):
+    """A date and time as the page's language writes it (in UTC, which the sentences say)."""
+    return format_datetime(value, "medium")
+
+
+def progress_text(active):
+    """Where the build under way is, in a sentence (the page, and progress.json for packets.js)."""
+    if active.status == BUILD_QUEUED:
+        # Translators: Delivery packets page: a build was asked for and waits for the program that builds packets in the background. %(time)s is a date and time.
+        return _("Build asked for on %(time)s (UTC): waiting for the packet worker to start it.",
+                 time=moment(active.requested_at))
+    if active.packets_total is None:
+        # Translators: Delivery packets page: the first step of a build, before any packet is written.
+        return _("Building: reading the signatures.")
+    # Translators: Delivery packets page: the progress of a build. %(done)s and %(total)s are numbers.
+    return ngettext("Building: %(done)s of %(total)s packet written.",
+                    "Building: %(done)s of %(total)s packets written.", active.packets_total,
+                    done=format_decimal(active.packets_done), total=format_decimal(active.packets_total))
+
+
+def stalled_notice(active):
+    """What to do when no worker is on the build: waiting over a minute, or its worker stopped
+    (its lease ran out or was given back). None while all is well."""
     now = utcnow()
-    return {
-        "waiting_too_long": active.status == BUILD_QUEUED and now - active.requested_at > WAITING_TOO_LONG,
-        "stalled": active.status == BUILD_RUNNING and (active.locked_until is None or active.locked_until < now),
-    }
+    waiting_too_long = active.status == BUILD_QUEUED and now - active.requested_at > WAITING_TOO_LONG
+    stopped = active.status == BUILD_RUNNING and (active.locked_until is None or active.locked_until < now)
+    if not (waiting_too_long or stopped):
+        return None
+    # Translators: Delivery packets page, when no background program is working on a build. "flask delivery work --loop" is a command: keep it as it is.
+    return _("No packet worker is working on this build at the moment. It goes on where it stopped as soon as one "
+             "runs: ask whoever runs the site to start “flask delivery work --loop”.")
 
 
 def _page(definition, refused=False):
@@ -69,9 +90,10 @@ def _page(definition, refused=False):
     return render_template("organisers/packets.html", petition=definition, active=active, finished=finished,
                            failed=failed, files=files, summary=next((row for row in files if row.summary), None),
                            recipients=recipients, shown=shown, query=query, refused=refused,
-                           refresh_seconds=REFRESH_SECONDS, build_form=ButtonForm(formdata=None),
-                           logout_form=ButtonForm(), moment=lambda value: format_datetime(value, "medium"),
-                           file_size=file_size, **_build_state(active)), 409 if refused else 200
+                           progress_text=progress_text(active) if active else None,
+                           stalled_notice=stalled_notice(active) if active else None,
+                           build_form=ButtonForm(formdata=None), logout_form=ButtonForm(), moment=moment,
+                           file_size=file_size), 409 if refused else 200
 
 
 def _open(path):
@@ -91,6 +113,19 @@ def packets(campaign):
     """The newest build's packets, the campaign's total first and the recipients by count,
     filtered by `q`; and the build under way, if any."""
     return _page(campaign_for_organiser(campaign, applies=_with_packets))
+
+
+@organisers.get("/<campaign>/packets/progress.json")
+@login_required
+def packets_progress(campaign):
+    """The build under way, for packets.js: {"active": false} once there is none (the script then
+    reloads the page, which lists the new files or says why the build failed)."""
+    definition = campaign_for_organiser(campaign, applies=_with_packets)
+    active, _finished, _failed = latest_builds(definition.slug)
+    if active is None:
+        return jsonify(active=False)
+    return jsonify(active=True, text=progress_text(active), done=active.packets_done, total=active.packets_total,
+                   notice=stalled_notice(active))
 
 
 @organisers.post("/<campaign>/packets/")

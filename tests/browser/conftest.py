@@ -70,6 +70,7 @@ def live_server(tmp_path_factory):
         "SIGN_RATE_LIMIT": "10000 per minute",
         "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "10000 per minute",
         "CONFIRM_RESEND_RATE_LIMIT": "10000 per minute",  # every visitor comes from 127.0.0.1
+        "PACKET_BUILDS_DIR": str(tmp_path_factory.mktemp("packet-builds")),  # never instance/
     })
     with app.app_context():
         upgrade()
