@@ -5,20 +5,20 @@ Revises: 0016
 Create Date: 2026-12-05 01:00:00
 
 Measured with bench/million.py (PostgreSQL 15, median of 5, this 2-core machine), empty database
-against 1,000,000 signatures; before on HEAD 781eb07 at a load of about 1, after at a load of 5 to 6
-(other engineers' runs), so compare the ratios. Details and the figures not met: bench/README.md.
+against 1,000,000 signatures; before on HEAD 781eb07 at a load of about 1, after at about 2.
+Details, and the figures not met: bench/README.md.
 
-- The organisers' search for a rare name: 6 -> 243 ms (41x) before, 24 -> 36 ms (1.5x) after; for
-  an email address 6 -> 273 ms (45x) before, 38 -> 36 ms after. ix_signature_search, PostgreSQL
+- The organisers' search for a rare name: 6 -> 243 ms (41x) before, 7 -> 10 ms (1.5x) after; for
+  an email address 6 -> 273 ms (45x) before, 6 -> 10 ms (1.6x) after. ix_signature_search, PostgreSQL
   only: a trigram GIN index (pg_trgm, from the server's contrib) on lower(first_name || ' ' ||
   last_name || ' ' || coalesce(city, '')); the search adds that expression's LIKE to its three
   (organisers/moderation.py), which changes no answer and lets PostgreSQL read the index (0.1 ms)
   instead of every signature (330 ms). Without pg_trgm, or the right to create it, the index is
   skipped and the search scans as before.
-- `privacy erase EMAIL`: 8 -> 320 ms (41x) before, 62 -> 32 ms after. ix_outbox_to_address_lower
+- `privacy erase EMAIL`: 8 -> 320 ms (41x) before, 10 -> 19 ms (1.8x) after. ix_outbox_to_address_lower
   (PostgreSQL only) finds the emails to the address (110 ms -> 0.03 ms); the identity-key lookup
   names the campaigns (privacy.py), so it reads uq_signature_campaign_identity (146 ms -> 8 ms).
-- `privacy anonymise` with nothing left to do: 7 -> 278 ms (38x) before, 14 -> 24 ms after.
+- `privacy anonymise` with nothing left to do: 7 -> 278 ms (38x) before, 8 -> 7 ms after.
   ix_signature_not_anonymised (partial: anonymised_at IS NULL) holds only what is left to do;
   ix_outbox_campaign and ix_outbox_retention (status, created_at) find a closed campaign's emails
   and the sent ones past their days (330 and 230 ms of outbox scans -> under 1 ms). The command
