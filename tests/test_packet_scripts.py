@@ -25,6 +25,7 @@ from test_coalition import sign_organisation
 from test_delivery import GENERATED_AT, build, congress_signer
 from test_districts import districts  # noqa: F401  (fixture: sample ZIP → district rows and members)
 from test_organisers import admin, log_in  # noqa: F401  (fixture)
+from test_packet_builds import built_now
 
 # (script, first name, last name) of one signer each.
 SCRIPT_NAMES = [
@@ -266,6 +267,7 @@ def test_the_dashboard_downloads_a_packet_with_such_names(app, client, admin, di
     sign_everyone(app, client, "congress")
     organiser = app.test_client()
     log_in(organiser, "admin@example.org")
+    built_now(app, organiser)  # "Build all packets", and a worker (test_packet_builds.py)
     response = organiser.get("/en/organisers/congress/packets/house/CA-40-young-kim.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert_every_name_in(page_text(response.data))
