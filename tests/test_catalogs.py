@@ -282,6 +282,7 @@ def _organiser_pages(app):
         yield f"{slug} dashboard", client.get(f"/{PSEUDO}/organisers/{slug}/")
         yield f"{slug} media", client.get(f"/{PSEUDO}/organisers/{slug}/media/")
         yield f"{slug} packets", client.get(f"/{PSEUDO}/organisers/{slug}/packets/")
+    yield from _packet_build_pages(app, client)
     yield "organisations", _organisations_page(app, client)
     yield "media form errors", client.post(f"/{PSEUDO}/organisers/xi/media/", data={
         "csrf_token": csrf_token(client, f"/{PSEUDO}/organisers/"), "kind": "video", "url": "https://example.org"})
@@ -310,6 +311,19 @@ def _organiser_pages(app):
         db.session.query(CampaignOrganiser).delete()
         db.session.commit()
     yield "organiser without campaigns", organiser.get(f"/{PSEUDO}/organisers/")
+
+
+def _packet_build_pages(app, client):
+    """The packets page with a build waiting, a second build refused, and the build finished."""
+    from campaign.delivery import jobs
+
+    url = f"/{PSEUDO}/organisers/unhcr/packets/"
+    assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 303
+    yield "packets build waiting", client.get(url)
+    yield "packets build refused", client.post(url, data={"csrf_token": csrf_token(client, url)})
+    with app.app_context():
+        assert jobs.work() == 1
+    yield "packets built", client.get(url)
 
 
 def _media_pages(app, client):
