@@ -559,3 +559,24 @@ def test_the_worker_once_from_the_command_line(app, runner, xi_signers):  # noqa
     assert result.exit_code == 0 and "1 build(s) worked on" in result.output, result.output
     assert build_row(app).status == BUILD_DONE
     assert "0 build(s) worked on" in runner.invoke(args=["delivery", "work"]).output
+
+
+def test_a_build_removed_while_it_runs_stops_its_worker_and_leaves_no_file(app, congress_signers):  # noqa: F811
+    with app.app_context():
+        jobs.queue_build("congress", None)
+        db.session.commit()
+    root = Path(app.config["PACKET_BUILDS_DIR"])
+
+    def erase_halfway():
+        # An erasure (flask privacy erase) while the worker is between two packets.
+        with app.app_context():
+            if db.session.scalar(select(PacketBuild.packets_done)) == 2:
+                jobs.discard_builds(["congress"], "a signer was erased")
+        return False
+
+    assert run_worker(app, should_stop=erase_halfway) == 1
+    with app.app_context():
+        assert db.session.scalars(select(PacketBuild)).all() == []
+    assert [path for path in root.rglob("*") if path.is_file()] == []
+    assert not (root / "congress").exists() or list((root / "congress").iterdir()) == []
+    assert root.stat().st_mode & 0o777 == 0o700  # the folder of all builds is the app's own

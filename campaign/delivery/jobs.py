@@ -246,10 +246,14 @@ def _intact(path, row):
         return False
 
 
-def _move_into_place(data_or_writer, target, build_id, token):
-    """Write to a temporary name beside `target`, flush it to disk, and move it into place if the
-    build is still ours (LeaseLost otherwise: the file is left to the worker that holds it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _move_into_place(data_or_writer, target, folder, build_id, token):
+    """Write to a temporary name beside `target` (inside the build's `folder`), flush it to disk,
+    and move it into place if the build is still ours (LeaseLost otherwise: the file is left to
+    the worker that holds it)."""
+    # Subfolders (house/, senate/) only inside a build folder that still exists: a build removed
+    # meanwhile (an erasure, a newer build) never gets its folder back.
+    for parent in reversed(target.relative_to(folder).parents[:-1]):
+        (folder / parent).mkdir(exist_ok=True)
     partial = target.with_name(f"{target.name}.{token[:8]}{PARTIAL}")
     try:
         with open(partial, "wb") as stream:
@@ -311,6 +315,8 @@ def run_build(build_id, token, should_stop=lambda: False):
     definition = next(definition for definition in definitions() if definition.slug == build.campaign)
     folder = build_folder(build)
     pdf_folder = folder / PDF_FOLDER
+    # Packets name people: the folder of all builds is the app's own (rwx------) when it makes it.
+    builds_root().mkdir(mode=0o700, parents=True, exist_ok=True)
     pdf_folder.mkdir(parents=True, exist_ok=True)
     # As `flask delivery build --generated-at` has it: in timezone.utc itself (PostgreSQL gives an
     # equal time in another tzinfo object, which the PDF's creation date would write differently).
@@ -329,7 +335,7 @@ def run_build(build_id, token, should_stop=lambda: False):
                 release(build_id, token)
                 return False
             data = job.draw(packet)
-            _move_into_place(data, pdf_folder / packet.filename, build_id, token)
+            _move_into_place(data, pdf_folder / packet.filename, folder, build_id, token)
             renew(build_id, token, packets_done=PacketBuild.packets_done + 1)
             db.session.add(PacketBuildFile(build_id=build_id, filename=packet.filename, position=position,
                                            title=str(packet.title), signatures=packet.count,
@@ -337,7 +343,7 @@ def run_build(build_id, token, should_stop=lambda: False):
                                            size=len(data), written_at=utcnow()))
             db.session.commit()
     zip_path = folder / ZIP_NAME
-    _move_into_place(_zip_writer(build_id, pdf_folder, generated_at), zip_path, build_id, token)
+    _move_into_place(_zip_writer(build_id, pdf_folder, generated_at), zip_path, folder, build_id, token)
     zip_sha256, zip_size = _sha256_and_size(zip_path)
     _finish(build, token, zip_sha256, zip_size)
     return True
