@@ -341,10 +341,26 @@ def measure_pages(app, repeats):
     for name, url in PAGES:
         figures[name] = timed(_get(client, url), repeats)
     listing = "/en/organisers/xi/signatures/"
+    # The same page as its "Older" link reaches it: from the last signature of page 999.
+    figures["signatures list, page 1,000 from its link (xi)"] = timed(
+        _get(client, f"{listing}?page=1000&before={_page_edge(app, 999)}"), repeats)
     figures["search, a rare name (xi)"] = timed(_post(client, listing, {"q": RARE_NAME}), repeats)
     figures["search, an email address (xi)"] = timed(
         _post(client, listing, {"q": ERASE_EMAIL.format(n="rare")}), repeats)
     return figures
+
+
+def _page_edge(app, page, slug="xi", size=50):
+    """The id of the last signature on `page` of the organisers' list (1 when there is none)."""
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.models import Signature
+
+    with app.app_context():
+        found = db.session.execute(select(Signature.id).where(Signature.campaign == slug, Signature.status == "counted")
+                                   .order_by(Signature.id.desc()).offset(page * size - 1).limit(1)).scalar()
+    return found or 1
 
 
 def plant_person(app, number):

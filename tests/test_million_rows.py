@@ -1,5 +1,7 @@
 """The queries that stay flat at a million signatures (issue 17, item 3; bench/million.py) give the
 same answers as before, and on PostgreSQL they read the indexes of migration 0017."""
+import re
+
 import pytest
 from sqlalchemy import select, text
 
@@ -8,6 +10,7 @@ from campaign.models import Signature
 from campaign.organisers.moderation import _search
 from campaign.petitions.identity import email_key
 from campaign.privacy import erase
+from test_organisers import admin, log_in  # noqa: F401  (fixture)
 
 
 def add(app, **values):
@@ -109,3 +112,42 @@ def test_anonymising_vacuums_what_it_removed_on_postgresql(app, runner):
     result = runner.invoke(args=["privacy", "anonymise"])
     assert "unhcr (closed" in result.output and "1 signature(s) anonymised" in result.output
     assert vacuumed(app) == before + 1
+
+
+def names_listed(html):
+    return re.findall(r'<td translate="no">([^<]*)</td>', html)
+
+
+def test_page_links_read_from_the_page_edge_and_show_what_page_numbers_show(app, admin, monkeypatch):  # noqa: F811
+    """"Older" and "Newer" carry the page's last or first signature, so a page deep in a long list
+    is read through ix_signature_campaign_status instead of skipping every row before it (OFFSET);
+    each shows what the page number alone shows, and a mistyped anchor is ignored."""
+    import campaign.organisers.moderation as moderation
+
+    monkeypatch.setattr(moderation, "PAGE_SIZE", 2)
+    for number in range(7):
+        add(app, first_name=f"Signer{number}", email=f"signer{number}@example.org")
+    browser = app.test_client()
+    log_in(browser, "admin@example.org")
+    listing = "/en/organisers/xi/signatures/"
+    by_number = [names_listed(browser.get(f"{listing}?page={page}").get_data(as_text=True)) for page in (1, 2, 3, 4)]
+    assert [len(names) for names in by_number] == [2, 2, 2, 1]
+
+    def follow(html, label):
+        links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">(Newer|Older)</a>', html))
+        return browser.get(links[label].replace("&amp;", "&")).get_data(as_text=True)
+
+    page = browser.get(listing).get_data(as_text=True)
+    for expected in by_number[1:]:
+        page = follow(page, "Older")
+        assert names_listed(page) == expected
+    assert "Older" not in page
+    for expected in (by_number[2], by_number[1]):
+        page = follow(page, "Newer")
+        assert names_listed(page) == expected
+    # Back to the first page: the newest signatures, with no anchor (ones signed meanwhile show).
+    assert f'<a href="{listing}?page=1">Newer</a>' in page
+    first = follow(page, "Newer")
+    assert names_listed(first) == by_number[0] and "Newer" not in first
+    for odd in ("before=x", "before=-4", "after=0", "before=99999999999999999999999"):
+        assert names_listed(browser.get(f"{listing}?page=2&{odd}").get_data(as_text=True)) == by_number[1], odd

@@ -95,6 +95,20 @@ def _listing_values(values):
     return text, page, values.get("show") == "hidden"
 
 
+LARGEST_ID = 2**63 - 1
+
+
+def _anchor(values):
+    """Where the page starts: ("before", id) for older than that signature, ("after", id) for newer,
+    or None (the page number alone, counted from the newest). The page links carry one, so that a
+    page deep in a long list is found through the index, not by skipping every row before it."""
+    for side in ("before", "after"):
+        number = values.get(side, type=int)
+        if number is not None and 0 < number <= LARGEST_ID:
+            return side, number
+    return None
+
+
 def _audit_search(definition, text, page, showing_hidden, found):
     # An address is logged as its key: the log can show who looked a person up, without holding the address.
     searched = {"email_key": email_key(text)} if "@" in text else {"text": text}
@@ -124,15 +138,30 @@ def _banner(definition, done, signature_id):
     return Banner(done, signature) if signature is not None else None
 
 
-def _listing(definition, text, page, showing_hidden, banner=None):
+def _page_rows(query, page, anchor):
+    """The page's signatures newest first, and whether older ones follow."""
+    side, anchor_id = anchor or (None, None)
+    if side == "after":
+        newer = db.session.execute(query.where(Signature.id > anchor_id).order_by(Signature.id)
+                                   .limit(PAGE_SIZE)).scalars().all()[::-1]
+        older = query.where(Signature.id < newer[-1].id).exists() if newer else None
+        return newer, older is not None and db.session.execute(select(older)).scalar_one()
+    if side == "before":
+        query = query.where(Signature.id < anchor_id)
+    else:
+        query = query.offset((page - 1) * PAGE_SIZE)
+    rows = db.session.execute(query.order_by(Signature.id.desc()).limit(PAGE_SIZE + 1)).scalars().all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _listing(definition, text, page, showing_hidden, banner=None, anchor=None):
     status = SIGNATURE_HIDDEN if showing_hidden else SIGNATURE_COUNTED
     query = _search(select(Signature).where(Signature.campaign == definition.slug, Signature.status == status), text)
-    rows = db.session.execute(query.order_by(Signature.id.desc()).offset((page - 1) * PAGE_SIZE)
-                              .limit(PAGE_SIZE + 1)).scalars().all()
+    rows, more = _page_rows(query, page, anchor)
     if text:
-        _audit_search(definition, text, page, showing_hidden, min(len(rows), PAGE_SIZE))
-    return render_template("organisers/signatures.html", petition=definition, rows=rows[:PAGE_SIZE],
-                           more=len(rows) > PAGE_SIZE, page=page, q=text, showing_hidden=showing_hidden,
+        _audit_search(definition, text, page, showing_hidden, len(rows))
+    return render_template("organisers/signatures.html", petition=definition, rows=rows,
+                           more=more, page=page, anchor=anchor, q=text, showing_hidden=showing_hidden,
                            banner=banner, search_form=ButtonForm(formdata=None), hide_form=HideForm(formdata=None),
                            undo_form=ButtonForm(formdata=None), reason_label=reason_label, logout_form=ButtonForm())
 
@@ -145,24 +174,26 @@ def signatures(campaign):
     _text, page, showing_hidden = _listing_values(request.args)
     banner = next((found for done in BANNER_STATUS
                    if (found := _banner(definition, done, request.args.get(done, type=int)))), None)
-    return _listing(definition, "", page, showing_hidden, banner)
+    return _listing(definition, "", page, showing_hidden, banner, _anchor(request.args))
 
 
 @organisers.post("/<campaign>/signatures/")
 @login_required
 def search_signatures(campaign):
     definition = campaign_for_organiser(campaign, applies=signed_by_people)
-    return _listing(definition, *_listing_values(request.form))
+    return _listing(definition, *_listing_values(request.form), anchor=_anchor(request.form))
 
 
 def _back(definition, done, signature_id):
     """After hiding or undoing: the list the organiser was on, with the banner. A search is shown
     again (its text came in the form, and never goes into a URL); an unsearched list is a redirect."""
     text, page, showing_hidden = _listing_values(request.form)
+    anchor = _anchor(request.form)
     if text:
-        return _listing(definition, text, page, showing_hidden, _banner(definition, done, signature_id))
+        return _listing(definition, text, page, showing_hidden, _banner(definition, done, signature_id), anchor)
     return redirect(url_for("organisers.signatures", campaign=definition.slug, page=page if page > 1 else None,
-                            show="hidden" if showing_hidden else None, **{done: signature_id}), code=303)
+                            show="hidden" if showing_hidden else None, **dict([anchor] if anchor else []),
+                            **{done: signature_id}), code=303)
 
 
 @organisers.post("/<campaign>/signatures/<int:signature_id>/hide")
