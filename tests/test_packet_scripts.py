@@ -184,14 +184,14 @@ def drawn_runs(pdf_bytes):
 
 
 def test_arabic_is_joined_and_right_to_left_and_hebrew_right_to_left(app, client):
-    from campaign.delivery.build import build_one
+    from campaign.delivery.build import now_to_the_second, prepared
     from campaign.campaigns import definitions
 
     persian = ("Persian", "\u0645\u06cc\u200c\u0631\u0636\u0627", "\u0627\u062d\u0645\u062f\u06cc")  # می‌رضا احمدی
     sign_everyone(app, client, "unhcr", [("Arabic", "محمد", "العلي"), ("Hebrew", "נועה", "כהן"), persian])
     unhcr = next(definition for definition in definitions() if definition.slug == "unhcr")
-    with app.test_request_context("/"):
-        _packet, data = build_one(unhcr, "unhcr.pdf")
+    with app.test_request_context("/"), prepared(unhcr, now_to_the_second()) as job:
+        data = job.draw(next(packet for packet in job.described.packets if packet.filename == "unhcr.pdf"))
     arabic = [glyphs for font, glyphs in drawn_runs(data) if "Arabic" in font]
     hebrew = [glyphs for font, glyphs in drawn_runs(data) if "Hebrew" in font]
     assert arabic and hebrew

@@ -59,7 +59,7 @@ def _version_note(definition, packets):
                        current={tag: letter_version(definition, tag) for tag in languages()})
 
 
-def _characters(packets, slug, note=None, signer_conditions=()):
+def _characters(packets, slug, note=None):
     """Every character the packets will draw, by face: their texts, and one pass over the signers."""
     characters = CharacterSets()
     for packet in packets:
@@ -71,7 +71,7 @@ def _characters(packets, slug, note=None, signer_conditions=()):
     if not row_makers:
         return characters
     versions = set()  # (letter version, language signed in): for the note after the signers
-    for row in listed(slug, *signer_conditions):
+    for row in listed(slug):
         for make_row in row_makers:
             for text, language in signer_cells(make_row, row, characters.unlisted):
                 characters.add_written(text, language)
@@ -168,18 +168,3 @@ def build(definition, directory, generated_at=None, progress=lambda packets: pac
                 return [(packet, path) for packet, path in zip(progress(packets), paths)]
         finally:
             _job = None
-
-
-def build_one(definition, filename, generated_at=None):
-    """(packet, PDF bytes) of the packet named `filename`, or None if the campaign has no such packet."""
-    generated_at = generated_at or now_to_the_second()
-    with in_delivered_language(definition):
-        packet = next((p for p in packets_for(definition, generated_at).packets if p.filename == filename), None)
-        if packet is None:
-            return None
-        conditions = packet.signers.conditions if packet.signers else ()
-        note = _version_note(definition, [packet])
-        characters = _characters([packet], definition.slug, note, conditions)
-        _report(characters, None)
-        with FontSet(characters) as fonts:
-            return packet, render(packet, fonts, generated_at, definition.slug, note)
