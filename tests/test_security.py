@@ -138,3 +138,18 @@ def test_public_pages_are_briefly_cacheable_and_set_no_cookie(client, url):
 def test_sign_page_is_never_shared_by_a_proxy(client):
     response = client.get("/ko/xi/")
     assert response.cache_control.private and response.cache_control.no_cache
+
+
+@pytest.mark.parametrize("token", ["1.\u00e9" + "0" * 63, "\u00b2." + "0" * 64])
+def test_a_sign_form_token_of_any_characters_is_refused_not_a_500(client, token):
+    """A stranger writes the token: a letter that is not ASCII (hmac.compare_digest refuses such
+    strings) or a digit that int() cannot read ('²') must get the form back, not stop the page."""
+    from campaign.extensions import db
+    from campaign.models import Signature
+    from conftest import VALID_SIGNERS
+
+    client.get("/en/xi/")  # a visitor cookie of their own
+    response = client.post("/en/xi/", data={**VALID_SIGNERS["xi"], "csrf_token": token})
+    assert response.status_code == 400
+    with client.application.app_context():
+        assert db.session.query(Signature).count() == 0

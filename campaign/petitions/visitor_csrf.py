@@ -61,9 +61,11 @@ def token_problem(token):
         return "missing"
     issued, _dot, mac = str(token).partition(".")
     cookie = request.cookies.get(cookie_name())
-    if not issued.isdigit() or len(issued) > 12 or not cookie:
+    # ASCII digits only: int() cannot read every digit isdigit() knows ('²'), and compare_digest
+    # refuses a str that is not ASCII; a stranger writes the token, and it must not stop the page.
+    if not (issued.isascii() and issued.isdigit()) or len(issued) > 12 or not cookie:
         return "invalid"
-    if not hmac.compare_digest(mac, _mac(cookie, int(issued))):
+    if not hmac.compare_digest(mac.encode(), _mac(cookie, int(issued)).encode()):
         return "invalid"
     limit = current_app.config["WTF_CSRF_TIME_LIMIT"]
     if limit is not None and time.time() - int(issued) > limit:
