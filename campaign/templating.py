@@ -70,6 +70,8 @@ def register_template_helpers(app):
             "country_name": lambda code: country_name(code, lang),
             "coalition_name": coalition_name,
             "partner_list": partner_list,
+            # Between two sentences that are separate strings: Chinese writes none after "。".
+            "sentence_gap": "" if lang.startswith("zh") else " ",
         }
 
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
