@@ -309,3 +309,19 @@ def test_a_repeat_within_the_resend_window_keeps_the_link_that_was_sent(site):
     assert len(outbox(site)) == 1
     page = site.test_client().get(link_path(email.body_text, "/confirm/"))
     assert page.status_code == 200 and "Vancouver" in page.get_data(as_text=True)
+
+
+def test_two_submissions_at_the_same_instant_count_once(site, monkeypatch):
+    """Two workers may read the clock in the same microsecond for one person (a double click,
+    or a stranger's burst). Whether a row is new must not rest on its creation time alone, or
+    both would count (and both would be told they were first)."""
+    from campaign.petitions import signing
+    from campaign.petitions.counting import signature_count
+
+    instant = utcnow()
+    monkeypatch.setattr(signing, "utcnow", lambda: instant)
+    sign(site.test_client(), "congress")
+    sign(site.test_client(), "congress")
+    with site.app_context():
+        assert signature_count("congress") == 1
+    assert len(signatures(site, "congress")) == 1

@@ -121,7 +121,10 @@ def _record_step_by_step(submission):
     if campaign_state(definition, with_count=False).closed:
         raise CampaignClosed()
     row = db.session.execute(_upsert(submission)).one()
-    is_new = row.created_at == submission.now
+    # Not the creation time alone: two submissions may read the clock in the same microsecond. A new
+    # row has this submission's reference; a repeat takes it only while pending, and is then treated
+    # as a pending repeat is (nothing counted, details and consents replaced, a confirmation).
+    is_new = row.created_at == submission.now and row.reference == submission.reference
     may_email = bool(submission.email) and row.confirmation_sent_at == submission.now  # this one opened the window
     _replace_consents_unless_counted(row.id, is_new, submission)
     signature = db.session.get(Signature, row.id)
@@ -166,7 +169,8 @@ def _upsert(submission):
                                                 else_=table.confirmation_sent_at)
     replacements["reference"] = case((is_pending & window_open, statement.excluded.reference), else_=table.reference)
     return statement.on_conflict_do_update(index_elements=["campaign", "identity_key"], set_=replacements) \
-        .returning(table.id, table.created_at, table.status, table.email_key, table.confirmation_sent_at)
+        .returning(table.id, table.created_at, table.reference, table.status, table.email_key,
+                   table.confirmation_sent_at)
 
 
 def _replace_consents_unless_counted(signature_id, is_new, submission):

@@ -61,7 +61,7 @@ WITH settings AS (
         confirmation_sent_at = CASE WHEN (s.confirmation_sent_at IS NULL OR s.confirmation_sent_at <= :earliest)
                                          AND excluded.confirmation_sent_at IS NOT NULL
                                     THEN excluded.confirmation_sent_at ELSE s.confirmation_sent_at END
-    RETURNING id, status, email_key, created_at = :now AS is_new,
+    RETURNING id, status, email_key, created_at = :now AND reference = :reference AS is_new,
               coalesce(confirmation_sent_at = :now, false) AS may_email
 ), replaceable AS (
     SELECT id FROM upserted WHERE is_new OR status = :pending
