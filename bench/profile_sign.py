@@ -28,13 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 from localservices import Postgres, Redis, free_port  # noqa: E402
-
-FORMS = {
-    "unhcr": {"first_name": "Ji-woo", "last_name": "Lee", "country": "KR", "updates": "y"},
-    "xi": {"first_name": "Mei", "last_name": "Chen", "city": "Toronto", "region": "Ontario", "country": "CA",
-           "email_use": "petition_updates"},
-}
+from signing_oracle import FORMS  # noqa: E402  (the same signers as the timing oracle)
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

@@ -6,23 +6,19 @@
 congress.py, xi.py, unhcr.py and coalition.py; packets show a signer's name, city, state or country
 and district, never a street address, ZIP code or email.
 """
-import logging
 import os
-import signal
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
 from ..audit import audit_command
+from ..extensions import db
+from ..worker_loop import run_until_stopped
 from .build import build, has_packets, now_to_the_second
 
-log = logging.getLogger(__name__)
 
 delivery_cli = AppGroup("delivery", help="Build the delivery packets (PDF) of a campaign.")
 
@@ -84,26 +80,11 @@ def work_command(loop, interval):
         click.echo(f"{jobs.work()} build(s) worked on")
         return
     interval = current_app.config["PACKET_BUILD_POLL_SECONDS"] if interval is None else interval
-    stop = threading.Event()
 
-    def request_stop(signum, _frame):
-        # Finish the packet in hand, give the build back (the next worker resumes it), exit.
-        log.info("packet worker: signal %s, stopping after the current packet", signum)
-        stop.set()
+    def build(should_stop):
+        worked = jobs.work(should_stop=should_stop)
+        return f"packet worker: {worked} build(s) worked on" if worked else None
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    click.echo(f"packet worker: looking for builds every {interval:g}s; stop with SIGTERM or Ctrl+C")
-    while not stop.is_set():
-        try:
-            worked = jobs.work(should_stop=stop.is_set)
-            if worked:
-                click.echo(f"packet worker: {worked} build(s) worked on")
-        except SQLAlchemyError as error:
-            # The database is restarting: try again later, with a fresh connection.
-            log.warning("packet worker: database unavailable (%s); retrying", error.__class__.__name__)
-            db.session.rollback()
-        finally:
-            db.session.remove()
-        stop.wait(interval)
-    click.echo("packet worker: stopped")
+    run_until_stopped("packet worker", interval, build, started=f"looking for builds every {interval:g}s",
+                      # Finish the packet in hand, give the build back (the next worker resumes it), exit.
+                      after_signal="stopping after the current packet")

@@ -1,21 +1,17 @@
 """`flask outbox send|status|retry` and `flask mail update`."""
-import logging
-import signal
-import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..audit import audit_command
 from ..extensions import db
 from ..models import OutboxMessage
+from ..worker_loop import run_until_stopped
 from . import outbox
 from .updates import AUDIENCES, count_readers, queue_news, template_exists
 
-log = logging.getLogger(__name__)
 
 outbox_cli = AppGroup("outbox", help="Send the queued emails; inspect and requeue them.")
 mail_cli = AppGroup("mail", help="Queue news emails to consenting signers.")
@@ -36,30 +32,16 @@ def send_command(loop, interval):
         click.echo(_summary(report))
         return
     interval = current_app.config["OUTBOX_POLL_SECONDS"] if interval is None else interval
-    stop = threading.Event()
 
-    def request_stop(signum, _frame):
-        # Finish the message in hand, give back the rest of the batch, exit.
-        log.info("outbox worker: signal %s, stopping after the current message", signum)
-        stop.set()
+    def send(should_stop):
+        report = outbox.drain(should_stop=should_stop)
+        return _summary(report) if report.claimed or report.unknown else None
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    click.echo(f"outbox worker: sending every {interval:g}s via {current_app.config['MAIL_SERVER']}:"
-               f"{current_app.config['MAIL_PORT']}; stop with SIGTERM or Ctrl+C")
-    while not stop.is_set():
-        try:
-            report = outbox.drain(should_stop=stop.is_set)
-            if report.claimed or report.unknown:
-                click.echo(_summary(report))
-        except SQLAlchemyError as error:
-            # The database is restarting: try again later, with a fresh connection.
-            log.warning("outbox worker: database unavailable (%s); retrying", error.__class__.__name__)
-            db.session.rollback()
-        finally:
-            db.session.remove()
-        stop.wait(interval)
-    click.echo("outbox worker: stopped")
+    run_until_stopped("outbox worker", interval, send,
+                      started=f"sending every {interval:g}s via {current_app.config['MAIL_SERVER']}:"
+                              f"{current_app.config['MAIL_PORT']}",
+                      # Finish the message in hand, give back the rest of the batch, exit.
+                      after_signal="stopping after the current message")
 
 
 @outbox_cli.command("status")
