@@ -7,10 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-# gthread: measured against sync with bench/run.py --worker-class (bench/README.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# One gthread process per core with 8 threads, measured with bench/run.py on 2 cores (2026-12-05,
+# signing on PostgreSQL, 32 signers): 2 x 8 signed 273/s and served the sign page at 3,708/s;
+# 3 x 6 260/s and 3,245/s; 4 x 4 239/s and 2,817/s; sync, 6 processes, 253/s and 2,257/s.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # A worker killed or stuck is replaced; requests it held are lost before any commit, never after.
 timeout = 30
 graceful_timeout = 20

@@ -70,7 +70,7 @@ def wrk(url, seconds, threads=2, connections=WRK_CONNECTIONS, script=None, scrip
     return parse_wrk(result.stdout)
 
 
-SERVER = {"workers": os.cpu_count() * 2, "threads": 4, "worker_class": "gthread"}
+SERVER = {"workers": os.cpu_count(), "threads": 8, "worker_class": "gthread"}  # gunicorn.conf.py's defaults
 
 
 def serve(app_module, env, log_name, workdir):
@@ -199,9 +199,8 @@ def main():
     for tool in ("wrk", "redis-server"):
         if not shutil.which(tool):
             sys.exit(f"{tool} not found: apt-get install wrk redis-server postgresql")
-    global SERVER
-    SERVER = {"workers": options.workers or os.cpu_count() * 2, "threads": options.threads or 4,
-              "worker_class": options.worker_class or "gthread"}
+    SERVER.update({"workers": options.workers or SERVER["workers"], "threads": options.threads or SERVER["threads"],
+                   "worker_class": options.worker_class or SERVER["worker_class"]})
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load = os.getloadavg()[0]
