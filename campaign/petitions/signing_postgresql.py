@@ -5,8 +5,10 @@ one `WITH … INSERT`: whether the campaign is open, the signature's upsert, its
 counter and the outbox row. The statement runs on its own connection in autocommit mode, so the
 database sees one statement and no BEGIN or COMMIT: it is atomic by itself, and
 `synchronous_commit` still makes the server wait for the disk before it answers. Its text is
-the same for every campaign and signer, so psycopg prepares it once per connection (after
-its prepare_threshold uses) and then sends only the parameters.
+the same for every campaign and signer, so psycopg has the server prepare it once per
+connection (after its prepare_threshold uses) and then sends only the parameters. psycopg still
+parses the text's placeholders on every call: it caches that only for statements under 4,096
+characters, and this one is longer (bench/README.md: about a sixth of the POST's CPU).
 
 Both emails a submission may get (a confirmation, "you have already signed") are composed
 before the statement from per-process renderings (mail/compose.py compose_shared), and the
@@ -14,8 +16,8 @@ statement keeps the one the outcome calls for, if any. The confirmation's link c
 reference: a new row has it, and a pending row takes it in the same statement whenever this
 submission emails it.
 
-Why one statement (bench/README.md has the profile): the step-by-step path costs eight round
-trips and as many SQLAlchemy compilations; this costs one, and a repeat does exactly what a
+Why one statement (bench/README.md has the profile): the step-by-step path costs nine round
+trips (BEGIN, seven statements, COMMIT) and seven SQLAlchemy compilations; this costs one, and a repeat does exactly what a
 first signature does in Python, so timing tells a stranger nothing (bench/signing_oracle.py).
 """
 import json
@@ -121,7 +123,7 @@ def record_in_one_statement(submission):
     if unknown:  # a campaign added a column: it must be listed above, or it would be lost
         raise RuntimeError(f"signature columns not stored by the one-statement path: {sorted(unknown)}")
     # The session gives its connection (if it holds one, from reading the form's country list)
-    # back to the pool first: a request that held two could wait forever for a pool of one per thread.
+    # back to the pool first, so that a request never holds two: the pool is sized for one per thread.
     db.session.close()
     with db.engine.connect() as connection:
         row = connection.execution_options(isolation_level="AUTOCOMMIT").execute(STATEMENT, parameters).first()
