@@ -78,6 +78,13 @@ def test_honeypot_gets_the_normal_answer_but_stores_nothing(client, count):
     assert count("unhcr") == 0
 
 
+def test_a_form_with_a_mistake_shows_it_even_with_the_honeypot_filled(client, count):
+    """A person whose browser filled the hidden field sees their mistake, as anyone does."""
+    response = sign(client, "unhcr", website="http://spam.example", first_name="")
+    assert response.status_code == 400 and "Please enter your first name." in response.get_data(as_text=True)
+    assert count("unhcr") == 0
+
+
 def test_count_json_is_cacheable_and_tells_only_totals(app, client):
     sign(client, "xi")
     confirm_pending(app)

@@ -73,12 +73,13 @@ def make_petition_blueprint(definition):
     def submit():
         # Only a form-encoded body signs: Flask-WTF would otherwise also read JSON bodies.
         form = new_form(request.form)
-        if not form.validate_on_submit() or form.is_bot:
+        valid = form.validate_on_submit()
+        if not valid or form.is_bot:
             # Rare paths read the campaign's state first; a valid form learns it from recording.
             state = campaign_state(definition)
             if state.closed:
                 return closed_page(form)
-            if not form.is_bot:
+            if not valid:
                 # No error but not done: the form asks one more question (the congress district).
                 return render_sign_page(form, state, status=400 if form.errors else 200)
             # A bot gets exactly the answer a signer gets.
