@@ -2,8 +2,8 @@
 
 Rendering the letter and the form is most of the cost of a sign page, and it is the same for
 every visitor but for the CSRF token (petitions/visitor_csrf.py). The page is rendered once
-with a marker where the token goes; each visitor gets a copy with their own token. The count on it may be up to
-SIGN_PAGE_CACHE_SECONDS old; the database count itself is always exact.
+with a marker where the token goes; each visitor gets a copy with their own token. The count
+on it may be up to SIGN_PAGE_CACHE_SECONDS old; the database count itself is always exact.
 """
 import time
 
