@@ -90,7 +90,7 @@ def record_signature(definition, form, language, source="web"):
     """
     submission = _submission(definition, form, language, source)
     if db.session.get_bind().dialect.name == "postgresql":
-        from .signing_postgresql import record_in_one_statement
+        from .signing_postgresql import record_in_one_statement  # here: it imports this module's constants
 
         return record_in_one_statement(submission)
     return _record_step_by_step(submission)
