@@ -273,9 +273,7 @@ def _delivery_of(row):
 def delivery_edit(campaign, delivery_id):
     definition = campaign_for_organiser(campaign, applies=has_deliveries)
     row = _delivery(definition, delivery_id)
-    offices = recipients(definition)
-    if row.recipient_key not in {office.key for office in offices}:  # an office since gone: keep it choosable
-        offices = (*offices, Recipient(row.recipient_key, row.recipient_name))
+    offices = _offices_for_correcting(definition, row)
     form = delivery_form(definition, offices, recipient=row.recipient_key, delivered_on=row.delivered_on,
                          channel=row.channel, delivered_by=row.delivered_by, count=str(row.count),
                          packet_sha256=grouped(row.packet_sha256) if row.packet_sha256 else "")
@@ -287,9 +285,7 @@ def delivery_edit(campaign, delivery_id):
 def delivery_change(campaign, delivery_id):
     definition = campaign_for_organiser(campaign, applies=has_deliveries)
     row = _delivery(definition, delivery_id)
-    offices = recipients(definition)
-    if row.recipient_key not in {office.key for office in offices}:
-        offices = (*offices, Recipient(row.recipient_key, row.recipient_name))
+    offices = _offices_for_correcting(definition, row)
     form = delivery_form(definition, offices, formdata=request.form)
     if not form.validate_on_submit():
         return _render_new(definition, offices, form, status=400, delivery=row)
@@ -309,6 +305,14 @@ def delivery_change(campaign, delivery_id):
     db.session.commit()
     forget_results(definition.slug)
     return redirect(url_for("organisers.deliveries", campaign=definition.slug, saved=row.id), code=303)
+
+
+def _offices_for_correcting(definition, row):
+    """The campaign's offices, and the delivery's own if it has since gone: it stays choosable."""
+    offices = recipients(definition)
+    if row.recipient_key not in {office.key for office in offices}:
+        offices = (*offices, Recipient(row.recipient_key, row.recipient_name))
+    return offices
 
 
 def _delivery(definition, delivery_id):
