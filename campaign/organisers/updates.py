@@ -180,6 +180,11 @@ def news_create(campaign):
     audit("news_create", g.organiser, definition.slug, update=news.id, audience=news.audience,
           place=news.audience_value, languages=sorted(read[1]))
     db.session.commit()
+    return _to_news_page(definition, news)
+
+
+def _to_news_page(definition, news):
+    """After an action on an update (or a refused one): back to its page, which says where it stands."""
     return redirect(url_for("organisers.news_show", campaign=definition.slug, update_id=news.id), code=303)
 
 
@@ -189,7 +194,7 @@ def news_edit(campaign, update_id):
     definition = campaign_for_organiser(campaign, sends_news)
     news = _news_of(definition, update_id)
     if news.sent_at is not None:
-        return redirect(url_for("organisers.news_show", campaign=definition.slug, update_id=news.id), code=303)
+        return _to_news_page(definition, news)
     return _render_form(definition, news_form(definition, news), news)
 
 
@@ -199,7 +204,7 @@ def news_save(campaign, update_id):
     definition = campaign_for_organiser(campaign, sends_news)
     news = _news_of(definition, update_id)
     if news.sent_at is not None:  # sent from another page meanwhile: its page says so
-        return redirect(url_for("organisers.news_show", campaign=definition.slug, update_id=news.id), code=303)
+        return _to_news_page(definition, news)
     form = news_form(definition, submitted=True)
     read = read_form(definition, form) if form.validate_on_submit() else None
     if read is None:
@@ -210,7 +215,7 @@ def news_save(campaign, update_id):
         audit("news_edit", g.organiser, definition.slug, update=news.id, audience=news.audience,
               place=news.audience_value, languages=changed)
     db.session.commit()
-    return redirect(url_for("organisers.news_show", campaign=definition.slug, update_id=news.id), code=303)
+    return _to_news_page(definition, news)
 
 
 @organisers.get("/<campaign>/news/<int:update_id>/")
@@ -261,4 +266,4 @@ def news_send(campaign, update_id):
               place=news.audience_value, queued=report.queued, capped=report.capped,
               languages=dict(sorted(report.by_language.items())))
     db.session.commit()
-    return redirect(url_for("organisers.news_show", campaign=definition.slug, update_id=news.id), code=303)
+    return _to_news_page(definition, news)
