@@ -113,79 +113,70 @@ def main():
             postgres.stop()
 
 
+class SigningRun:
+    """The app on the given PostgreSQL and Redis, warmed up, with counters of its SQL statements."""
+
+    def __init__(self, postgres, redis, campaign):
+        from sqlalchemy import event
+
+        from campaign.extensions import db
+
+        self.postgres, self.redis, self.campaign = postgres, redis, campaign
+        app = build_app(postgres.url.replace("postgresql://", "postgresql+psycopg://"), redis.url)
+        self.client, self.tag = app.test_client(), secrets.token_hex(4)
+        for n in range(50):  # warm: imports, templates, catalogs, the page cache, the pool
+            sign(self.client, campaign, f"warm-{self.tag}-{n}@example.org")
+        self.statements = []
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", lambda *args: self.statements.append(args[2]))
+        self.redis_client = __import__("redis").Redis.from_url(redis.url)
+
+    def _redis_calls(self):
+        return sum(v["calls"] for v in self.redis_client.info("commandstats").values())
+
+    def measure(self, signatures, label, profile=None):
+        """Sign `signatures` new people (under `profile` if given): totals in seconds and counts."""
+        self.statements.clear()
+        redis_before = self._redis_calls()
+        pg_before = process_cpu_seconds(postgres_pids(self.postgres))
+        redis_cpu_before = process_cpu_seconds([self.redis.process.pid])
+        cpu_before, wall_before = time.process_time(), time.perf_counter()
+        if profile:
+            profile.enable()
+        for n in range(signatures):
+            sign(self.client, self.campaign, f"{label}-{self.tag}-{n}@example.org")
+        if profile:
+            profile.disable()
+        return {"app_cpu": time.process_time() - cpu_before, "wall": time.perf_counter() - wall_before,
+                "postgres_cpu": process_cpu_seconds(postgres_pids(self.postgres)) - pg_before,
+                "redis_cpu": process_cpu_seconds([self.redis.process.pid]) - redis_cpu_before,
+                "statements": list(self.statements),
+                "redis_calls": self._redis_calls() - redis_before - 1}  # minus our own INFO
+
+
 def cpu_per_signature(postgres, redis, signatures=1000, campaign="unhcr"):
     """CPU ms per signature (GET + POST) of the app and of PostgreSQL, without a profiler, and
     the SQL statements and Redis commands each takes: bench/run.py's last rows."""
-    app = build_app(postgres.url.replace("postgresql://", "postgresql+psycopg://"), redis.url)
-    client, tag = app.test_client(), secrets.token_hex(4)
-    for n in range(50):
-        sign(client, campaign, f"warm-{tag}-{n}@example.org")
-    statements = []
-    from sqlalchemy import event
-
-    from campaign.extensions import db
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    redis_client = __import__("redis").Redis.from_url(redis.url)
-    redis_before = sum(v["calls"] for v in redis_client.info("commandstats").values())
-    pg_pids = postgres_pids(postgres)
-    pg_before, cpu_before = process_cpu_seconds(pg_pids), time.process_time()
-    for n in range(signatures):
-        sign(client, campaign, f"c-{tag}-{n}@example.org")
-    app_cpu = time.process_time() - cpu_before
-    pg_cpu = process_cpu_seconds(postgres_pids(postgres)) - pg_before
-    redis_calls = sum(v["calls"] for v in redis_client.info("commandstats").values()) - redis_before - 1
-    return {"app_cpu_ms": app_cpu * 1000 / signatures, "postgres_cpu_ms": pg_cpu * 1000 / signatures,
-            "statements": len(statements) / signatures, "redis_commands": redis_calls / signatures}
+    figures = SigningRun(postgres, redis, campaign).measure(signatures, "c")
+    return {"app_cpu_ms": figures["app_cpu"] * 1000 / signatures,
+            "postgres_cpu_ms": figures["postgres_cpu"] * 1000 / signatures,
+            "statements": len(figures["statements"]) / signatures,
+            "redis_commands": figures["redis_calls"] / signatures}
 
 
 def run(options, postgres, redis):
-    from sqlalchemy import event
-
-    from campaign.extensions import db
-
-    app = build_app(postgres.url.replace("postgresql://", "postgresql+psycopg://"), redis.url)
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    client = app.test_client()
-    tag = secrets.token_hex(4)
-    for n in range(50):  # warm: imports, templates, catalogs, the page cache, the pool
-        sign(client, options.campaign, f"warm-{tag}-{n}@example.org")
-
-    redis_client = __import__("redis").Redis.from_url(redis.url)
-    redis_before = redis_client.info("commandstats")
-    pg_pids = postgres_pids(postgres)
-    statements.clear()
-    pg_before, redis_cpu_before = process_cpu_seconds(pg_pids), process_cpu_seconds([redis.process.pid])
-    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    signing = SigningRun(postgres, redis, options.campaign)
     # CPU time, not wall time: waiting on PostgreSQL or Redis is not work this process does.
     profile = cProfile.Profile(time.process_time)
-    profile.enable()
-    for n in range(options.signatures):
-        sign(client, options.campaign, f"p-{tag}-{n}@example.org")
-    profile.disable()
-    profiled_statements = list(statements)
-    wall = time.perf_counter() - wall_before
-    app_cpu = time.process_time() - cpu_before
-    pg_cpu = process_cpu_seconds(postgres_pids(postgres)) - pg_before
-    redis_cpu = process_cpu_seconds([redis.process.pid]) - redis_cpu_before
-    redis_calls = sum(v["calls"] for v in redis_client.info("commandstats").values()) - \
-        sum(v["calls"] for v in redis_before.values()) - 1  # minus our own INFO
+    profiled = signing.measure(options.signatures, "p", profile)
+    # Profiling multiplies the app's CPU: the per-package split is what matters; the CPU ms
+    # without the profiler come from a second, unprofiled pass.
+    plain = signing.measure(options.signatures, "q")
 
-    # Profiling roughly doubles the app's CPU: the per-package split is what matters; the CPU
-    # ms below without the profiler come from a second, unprofiled pass.
-    cpu_before2, wall_before2 = time.process_time(), time.perf_counter()
-    for n in range(options.signatures):
-        sign(client, options.campaign, f"q-{tag}-{n}@example.org")
-    app_cpu_plain = time.process_time() - cpu_before2
-    wall_plain = time.perf_counter() - wall_before2
-
-    cpu_before3 = time.process_time()
+    cpu_before = time.process_time()
     for _ in range(options.signatures):
-        client.get(f"/en/{options.campaign}/")
-    get_cpu = time.process_time() - cpu_before3
+        signing.client.get(f"/en/{options.campaign}/")
+    get_cpu = time.process_time() - cpu_before
 
     per = 1000 / options.signatures
     print(f"# {options.signatures} signatures of {options.campaign} (GET + POST each), PostgreSQL + Redis, "
@@ -193,18 +184,18 @@ def run(options, postgres, redis):
     print()
     print("| per signature (GET + POST) | value |")
     print("| --- | ---: |")
-    print(f"| app CPU ms, no profiler | {app_cpu_plain * per:.2f} |")
-    print(f"| app wall ms, no profiler | {wall_plain * per:.2f} |")
+    print(f"| app CPU ms, no profiler | {plain['app_cpu'] * per:.2f} |")
+    print(f"| app wall ms, no profiler | {plain['wall'] * per:.2f} |")
     print(f"| of which the GET of the sign page, app CPU ms | {get_cpu * per:.2f} |")
-    print(f"| PostgreSQL CPU ms (all server processes) | {pg_cpu * per:.2f} |")
-    print(f"| Redis CPU ms | {redis_cpu * per:.3f} |")
-    print(f"| SQL statements | {len(profiled_statements) / options.signatures:.1f} |")
+    print(f"| PostgreSQL CPU ms (all server processes) | {profiled['postgres_cpu'] * per:.2f} |")
+    print(f"| Redis CPU ms | {profiled['redis_cpu'] * per:.3f} |")
+    print(f"| SQL statements | {len(profiled['statements']) / options.signatures:.1f} |")
     if os.environ.get("SHOW_STATEMENTS"):
         from collections import Counter
-        for statement, number in Counter(profiled_statements).most_common(10):
+        for statement, number in Counter(profiled['statements']).most_common(10):
             print(f"|   {number / options.signatures:.1f} × `{' '.join(statement.split())[:100]}` | |")
-    print(f"| Redis commands | {redis_calls / options.signatures:.1f} |")
-    print(f"| app CPU ms with cProfile (wall {wall * per:.2f}) | {app_cpu * per:.2f} |")
+    print(f"| Redis commands | {profiled['redis_calls'] / options.signatures:.1f} |")
+    print(f"| app CPU ms with cProfile (wall {profiled['wall'] * per:.2f}) | {profiled['app_cpu'] * per:.2f} |")
     print()
 
     stats = pstats.Stats(profile)
