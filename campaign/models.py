@@ -62,8 +62,6 @@ class Signature(db.Model):
     __table_args__ = (
         # One person counts once per campaign; concurrent repeats collide here, not in Python.
         UniqueConstraint("campaign", "identity_key", name="uq_signature_campaign_identity"),
-        # The results' counts by place read this index alone, in its order (petitions/aggregates.py).
-        Index("ix_signature_places", "campaign", "country", "region", "district", "status"),
         # A campaign's signatures of one status in signing order: the organisers' list (newest
         # first), the exports and packets (counted_batches), the count of pending ones (0017).
         Index("ix_signature_campaign_status", "campaign", "status", "id"),
@@ -174,6 +172,27 @@ class SignatureCounter(db.Model):
 
 
 COUNTER_SHARDS = 8
+
+
+class SignatureTally(db.Model):
+    """How many signatures of a campaign and status have each value of each dimension (day,
+    country, region, district, locale, withheld): the dashboard and results read these rows,
+    not the signature table.
+
+    Database triggers keep it (migration 0018 has them and says how), so every write to
+    `signature` moves it in the same transaction; the app never writes it. A row counts the
+    signatures of its key whose id % 8 is its shard (always 0 on SQLite); a row at zero is
+    deleted. Read the sum over shards (petitions/tally.py).
+    """
+
+    __tablename__ = "signature_tally"
+
+    campaign: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(BigInteger)
 
 
 class OutboxMessage(db.Model):

@@ -21,7 +21,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
 TABLES = ("packet_build_file", "packet_build", "delivery", "campaign_update_text", "campaign_update",
           "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media",
-          "signature_counter",
+          "signature_counter", "signature_tally",
           "campaign_settings", "zip_district", "congress_member", "audit_log", "campaign_organiser", "organiser_session",
           "app_user")
 

@@ -96,8 +96,8 @@ def packets(definition, generated_at):
     ).scalars().all()
     named = [(member, member_name(member)) for member in members]
     named = [(member, name) for member, name in named if name]
-    by_district = totals_by("congress", Signature.district)
-    by_state = totals_by("congress", Signature.region)
+    by_district = totals_by("congress", "district")
+    by_state = totals_by("congress", "region")
     national = sum(by_state.values())
     letter = _letter_for(definition)
     title = str(definition.title)

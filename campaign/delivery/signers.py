@@ -6,21 +6,24 @@ includes them, but have no name to list. The organisers' CSV export reads throug
 counted_batches too.
 """
 from flask_babel import pgettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import person_name
 from ..models import SIGNATURE_COUNTED, SIGNATURES_IN_COUNT, Signature
+from ..petitions.tally import tally
 
 BATCH = 2000
 
 
-def totals_by(slug, column):
-    """{value of column: number of signatures in the totals}."""
-    rows = db.session.execute(
-        select(column, func.count()).where(Signature.campaign == slug, Signature.status.in_(SIGNATURES_IN_COUNT))
-        .group_by(column)).all()
-    return {value: number for value, number in rows}
+def totals_by(slug, dimension):
+    """{value of the tally's `dimension` ("country", "region", "district"): signatures in the
+    totals}, with None for those without one."""
+    counted = tally(slug, SIGNATURES_IN_COUNT)
+    totals = dict(counted.of(dimension))
+    if counted.without(dimension):
+        totals[None] = counted.without(dimension)
+    return totals
 
 
 # What a packet may show of a signer: never the street address, ZIP code or email. (The letter

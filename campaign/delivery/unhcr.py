@@ -4,7 +4,6 @@ total, the count per country and the signers (name and country; the form asks fo
 from flask_babel import format_decimal, ngettext, pgettext
 
 from ..i18n import current_language
-from ..models import Signature
 from ..places import country_name
 from .document import Column
 from .letter import letter_blocks
@@ -23,7 +22,7 @@ def signer_row(row):
 
 def packets(definition, generated_at):
     face = language_face(current_language())
-    by_country = totals_by("unhcr", Signature.country)
+    by_country = totals_by("unhcr", "country")
     total = sum(by_country.values())
     countries = sorted(by_country.items(), key=lambda pair: (-pair[1], country(pair[0])))
     # Translators: Delivery packet to the UNHCR, under its title. %(count)s is a number.

@@ -110,7 +110,7 @@ def signer_row(row):
 
 
 def packets(definition, generated_at):
-    by_country = totals_by("xi", Signature.country)
+    by_country = totals_by("xi", "country")
     total = sum(by_country.values())
     groups = {}
     for country, number in by_country.items():

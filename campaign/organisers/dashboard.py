@@ -1,6 +1,6 @@
 """The organisers' dashboard: the campaigns one may see, and each campaign's figures and settings."""
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from babel.dates import format_skeleton
 from flask import abort, g, redirect, render_template, url_for
@@ -16,10 +16,11 @@ from ..campaigns import definitions
 from ..extensions import db
 from ..i18n import current_language, current_locale, language_name
 from ..models import (ORGANISATION_APPROVED, ORGANISATION_PENDING, SIGNATURE_PENDING, SIGNATURES_IN_COUNT,
-                      CampaignSettings, Organisation, Signature, utcnow)
+                      CampaignSettings, Organisation, utcnow)
 from ..petitions.counting import campaign_state
 from ..petitions.forms import ButtonForm
 from ..petitions.page_cache import forget_sign_pages
+from ..petitions.tally import Tally, tally
 from ..petitions.validation import LocalizedDateField
 from ..places import country_name, us_states
 from . import organisers
@@ -76,41 +77,44 @@ class Bar:
     axis_label: str | None = None  # the day as the page's language writes it short ("Mar 5", "3월 5일")
 
 
-@dataclass(frozen=True)
-class Counted:
-    """The rows a campaign's figures count: signatures in the count, or approved organisations."""
-
-    model: type
-    condition: object
-    pending: object
-
-
-def counted_rows(definition):
-    if definition.signers == "organisations":
-        return Counted(Organisation, Organisation.status == ORGANISATION_APPROVED,
-                       Organisation.status == ORGANISATION_PENDING)
-    return Counted(Signature, Signature.status.in_(SIGNATURES_IN_COUNT), Signature.status == SIGNATURE_PENDING)
-
-
 def _day_column(model):
     if db.engine.dialect.name == "postgresql":
         return cast(func.timezone("UTC", model.created_at), Date)
     return func.date(model.created_at)
 
 
-def signatures_by_day(definition, today=None):
-    rows_counted = counted_rows(definition)
-    model = rows_counted.model
+def _organisation_tally(slug, status):
+    """Organisations in the shape of a signature tally: a coalition has hundreds, not millions,
+    so they are counted as the page asks."""
+    values = {}
+    for dimension, column in (("day", _day_column(Organisation)), ("country", Organisation.country),
+                              ("locale", Organisation.locale)):
+        rows = db.session.execute(select(column, func.count()).where(
+            Organisation.campaign == slug, Organisation.status == status).group_by(column)).all()
+        values[dimension] = {str(value)[:10] if dimension == "day" else value: number for value, number in rows}
+    return Tally(values)
+
+
+def counted_tally(definition, days_from=None):
+    """What the campaign counts (signatures in the count, or approved organisations) by dimension."""
+    if definition.signers == "organisations":
+        return _organisation_tally(definition.slug, ORGANISATION_APPROVED)
+    return tally(definition.slug, SIGNATURES_IN_COUNT, days_from=days_from)
+
+
+def pending_count(definition):
+    """Signatures waiting for their address to be confirmed, or organisations for approval."""
+    if definition.signers == "organisations":
+        return _organisation_tally(definition.slug, ORGANISATION_PENDING).total
+    return tally(definition.slug, (SIGNATURE_PENDING,)).total
+
+
+def signatures_by_day(counted, today=None):
+    """The last CHART_DAYS days as (date, count), today last."""
     today = today or datetime.now(timezone.utc).date()
     first = today - timedelta(days=CHART_DAYS - 1)
-    day = _day_column(model)
-    rows = db.session.execute(
-        select(day, func.count()).where(model.campaign == definition.slug, rows_counted.condition,
-                                        model.created_at >= datetime.combine(first, time.min, timezone.utc))
-        .group_by(day)).all()
-    counts = {date.fromisoformat(str(value)[:10]): number for value, number in rows}
-    return [(first + timedelta(days=offset), counts.get(first + timedelta(days=offset), 0))
-            for offset in range(CHART_DAYS)]
+    by_day = counted.of("day")
+    return [(day, by_day.get(day.isoformat(), 0)) for day in (first + timedelta(days=n) for n in range(CHART_DAYS))]
 
 
 def chart_bars(days, height=120, width=20, gap=4):
@@ -125,43 +129,24 @@ def chart_bars(days, height=120, width=20, gap=4):
     return bars
 
 
-def _grouped(definition, column_name):
-    rows_counted = counted_rows(definition)
-    column = getattr(rows_counted.model, column_name)
-    return db.session.execute(
-        select(column, func.count()).where(rows_counted.model.campaign == definition.slug, rows_counted.condition)
-        .group_by(column).order_by(func.count().desc(), column)).all()
-
-
-def pending_count(definition):
-    """Signatures waiting for their address to be confirmed, or organisations for approval."""
-    rows_counted = counted_rows(definition)
-    return db.session.execute(select(func.count()).select_from(rows_counted.model).where(
-        rows_counted.model.campaign == definition.slug, rows_counted.pending)).scalar_one()
-
-
 def figures(definition):
-    rows_counted = counted_rows(definition)
     lang = current_language()
     states = us_states()
-    days = signatures_by_day(definition)
-    pending = pending_count(definition)
+    today = datetime.now(timezone.utc).date()
+    counted = counted_tally(definition, days_from=today - timedelta(days=CHART_DAYS - 1))
+    days = signatures_by_day(counted, today)
     congress = definition.slug == "congress"
-    withheld = 0
-    if rows_counted.model is Signature:
-        withheld = db.session.execute(select(func.count()).select_from(Signature).where(
-            Signature.campaign == definition.slug, rows_counted.condition, Signature.name_withheld)).scalar_one()
     return {
-        "pending": pending,
-        "name_withheld": withheld,
+        "pending": pending_count(definition),
+        "name_withheld": counted.of("withheld").get("yes", 0),
         "days": days,
         "bars": chart_bars(days),
-        "by_locale": [(language_name(tag) if tag else None, number) for tag, number in _grouped(definition, "locale")],
+        "by_locale": [(language_name(tag) if tag else None, number) for tag, number in counted.ranked("locale")],
         "by_country": [(country_name(code, lang) if code else None, number)
-                       for code, number in _grouped(definition, "country")],
+                       for code, number in counted.ranked("country")],
         "by_state": [(states[code].name(lang) if code in states else code, number)
-                     for code, number in _grouped(definition, "region")] if congress else [],
-        "by_district": _grouped(definition, "district") if congress else [],
+                     for code, number in counted.ranked("region")] if congress else [],
+        "by_district": counted.ranked("district") if congress else [],
     }
 
 

@@ -1,22 +1,20 @@
 """Counts of signatures by place (country; U.S. state and district), the same numbers for the
 public results page, its open data and the organisers' downloads.
 
-One GROUP BY over an index that holds every column it reads in the order it groups them
-(ix_signature_places, migration 0013: about 0.1 s for 500,000 signatures on SQLite), kept per
-process for RESULTS_CACHE_SECONDS: a page view never runs it but once in that time, at any
-size of the signature table. The public numbers go through `shown()`: a place with fewer than
-RESULTS_MIN_COUNT signers is "fewer than N", and so is a place with none, so that no signer can
-be singled out and no place is known to have any signer at all.
+Read from the running tally (petitions/tally.py, migration 0018), which costs the same at any
+number of signatures, and kept per process for RESULTS_CACHE_SECONDS besides. The public
+numbers go through `shown()`: a place with fewer than RESULTS_MIN_COUNT signers is "fewer than
+N", and so is a place with none, so that no signer can be singled out and no place is known to
+have any signer at all.
 """
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import SIGNATURES_IN_COUNT, Signature
+from ..models import SIGNATURES_IN_COUNT
+from .tally import tally
 
 
 @dataclass(frozen=True)
@@ -45,28 +43,14 @@ def place_counts(definition, statuses=SIGNATURES_IN_COUNT):
 
 
 def count_places(definition, statuses=SIGNATURES_IN_COUNT):
-    """One GROUP BY: by state and district where the campaign counts by district, else by country."""
-    number = func.count()
-    scope = (Signature.campaign == definition.slug, Signature.status.in_(statuses))
+    """From the running tally: by state and district where the campaign counts by district, else by country."""
+    counted = tally(definition.slug, statuses)
     counted_at = datetime.now(timezone.utc).replace(microsecond=0)
     if definition.results_by == "district":
-        # Grouped by country too (always US here) so the rows come in the index's order, unsorted.
-        rows = db.session.execute(select(Signature.country, Signature.region, Signature.district, number)
-                                  .where(*scope).group_by(Signature.country, Signature.region, Signature.district)).all()
-        states, districts, without = {}, {}, 0
-        for _country, state, district, count in rows:
-            if not state:
-                without += count
-                continue
-            states[state] = states.get(state, 0) + count
-            if district:
-                districts[district] = districts.get(district, 0) + count
-        return PlaceCounts(total=sum(count for *_place, count in rows), states=states, districts=districts,
-                           without_place=without, counted_at=counted_at)
-    rows = db.session.execute(select(Signature.country, number).where(*scope).group_by(Signature.country)).all()
-    countries = {country: count for country, count in rows if country}
-    return PlaceCounts(total=sum(count for _country, count in rows), countries=countries,
-                       without_place=sum(count for country, count in rows if not country), counted_at=counted_at)
+        return PlaceCounts(total=counted.total, states=counted.of("region"), districts=counted.of("district"),
+                           without_place=counted.without("region"), counted_at=counted_at)
+    return PlaceCounts(total=counted.total, countries=counted.of("country"), without_place=counted.without("country"),
+                       counted_at=counted_at)
 
 
 def minimum_shown():
