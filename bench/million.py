@@ -216,7 +216,7 @@ def seed(engine, rows, first_id=1, campaign=None, batch=100_000):
         if postgres:
             driver.autocommit = True
             # What autovacuum does soon after a bulk load: statistics and the visibility map.
-            driver.cursor().execute("VACUUM ANALYZE signature, consent, outbox")
+            driver.cursor().execute("VACUUM ANALYZE signature, consent, outbox, signature_tally")
             driver.autocommit = False
         else:
             driver.execute("ANALYZE")
@@ -251,7 +251,8 @@ def empty(app):
     from campaign.extensions import db
 
     with app.app_context():
-        for table in ("outbox", "consent", "signature", "signature_counter", "campaign_settings", "organisation"):
+        for table in ("outbox", "consent", "signature", "signature_counter", "signature_tally", "campaign_settings",
+                      "organisation"):
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.commit()
 
@@ -541,7 +542,9 @@ def measure(database_url, rows=1_000_000, repeats=5, log=sys.stderr):
     with app.app_context():
         db.engine.dispose()
 
-    results = [_row(name, nothing[name], small[name], full[name]) for name in nothing]
+    results = [_row(name, nothing[name], small[name], full[name], against_small=name in FULL_PAGE_AT_SMALL_ROWS,
+                    note=FULL_PAGE_NOTE if name in FULL_PAGE_AT_SMALL_ROWS else "")
+               for name in nothing]
     # An export or an anonymisation of nothing has no rate: these compare SMALL_ROWS with `rows`.
     results.append(_row("CSV export (xi), µs per row", small_csv["us_per_row"], small_csv["us_per_row"],
                         full_csv["us_per_row"],
@@ -574,12 +577,21 @@ def _plant_rare_name(app):
         db.session.commit()
 
 
-def _row(name, empty_ms, small_ms, full_ms, note="", floor=0.0):
-    """One figure; `floor` keeps a ratio of two near-zero figures (memory growth) meaningful."""
+# An empty list shows no line, so "the same page on an empty database" is a page with nothing to
+# render; at SMALL_ROWS these pages are full (xi has 7,000 signers: 140 pages), so the goal is
+# judged against that. Page 1,000 is empty at SMALL_ROWS too, and stays judged against empty.
+FULL_PAGE_AT_SMALL_ROWS = {"signatures list, first page (xi)", "signatures list, page 100 (xi)"}
+FULL_PAGE_NOTE = f"judged against {SMALL_ROWS // 1000}k, where the page is full (empty shows no line)"
+
+
+def _row(name, empty_ms, small_ms, full_ms, note="", floor=0.0, against_small=False):
+    """One figure; `floor` keeps a ratio of two near-zero figures (memory growth) meaningful;
+    `against_small`: the goal is judged against SMALL_ROWS instead of the empty database."""
     ratio = max(full_ms, floor) / max(empty_ms, floor) if max(empty_ms, floor) > 0 else float("inf")
     ratio_small = max(full_ms, floor) / max(small_ms, floor) if max(small_ms, floor) > 0 else float("inf")
     return {"name": name, "empty_ms": empty_ms, "small_ms": small_ms, "full_ms": full_ms, "ratio": ratio,
-            "ratio_small": ratio_small, "goal": GOAL, "met": ratio <= GOAL, "note": note}
+            "ratio_small": ratio_small, "goal": GOAL, "met": (ratio_small if against_small else ratio) <= GOAL,
+            "note": note}
 
 
 def markdown(results, title, rows=1_000_000):

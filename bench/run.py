@@ -259,14 +259,18 @@ def main():
         postgres = None
 
         if not options.skip_million:
+            from million import SMALL_ROWS
             from million import measure as measure_million
+
+            small = f"{SMALL_ROWS // 1000}k"
 
             postgres = Postgres(workdir / "pg-million", free_port()).start()
             for row in measure_million(postgres.url, options.rows, repeats=3):
                 if row["ratio"] is None:
                     continue
-                table.append((f"{row['name']}: empty → {options.rows:,}",
-                              f"{row['empty_ms']:,.1f} → {row['full_ms']:,.1f} ({row['ratio']:.2f}×)"
+                table.append((f"{row['name']}: empty → {small} → {options.rows:,}",
+                              f"{row['empty_ms']:,.1f} → {row['small_ms']:,.1f} → {row['full_ms']:,.1f} "
+                              f"({row['ratio']:.2f}× empty, {row['ratio_small']:.2f}× {small})"
                               + (f"; {row['note']}" if row["note"] else ""), f"≤ {row['goal']:g}×", row["met"]))
             postgres.stop()
             postgres = None
