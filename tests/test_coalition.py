@@ -154,3 +154,14 @@ def test_anonymising_a_closed_letter_removes_contacts(app, client, runner):
     app.extensions.pop("sign_page_cache", None)  # the status was set here, not through the organisers' page
     assert "북한인권시민연합" in BeautifulSoup(client.get("/ko/coalition/").get_data(as_text=True),
                                        "html.parser").get_text()
+
+
+def test_the_dashboard_counts_organisations_waiting_for_approval(app, admin):  # noqa: F811
+    with app.app_context():
+        for number in range(3):
+            db.session.add(Organisation(campaign="coalition", identity_key=f"waiting-{number}", name=f"Org {number}",
+                                        country="KR", contact_name="Ahn", contact_email=f"a{number}@example.org",
+                                        locale="ko"))
+        db.session.commit()
+    html = organiser(app).get("/en/organisers/coalition/").get_data(as_text=True)
+    assert "3 more organisations are waiting for approval." in html

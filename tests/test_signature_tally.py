@@ -13,10 +13,10 @@ from sqlalchemy import delete, func, select, update
 from campaign.extensions import db
 from campaign.models import (SIGNATURE_COUNTED, SIGNATURE_HIDDEN, SIGNATURE_PENDING, Signature,
                             SignatureTally)
-from campaign.petitions.identity import email_key
 from campaign.petitions.tally import tally
 from campaign.privacy import erase
 from conftest import confirm_pending, sign
+from test_million_rows import add  # an xi signature written straight to the table
 
 STATUSES = ("pending", "counted", "erased", "hidden")
 
@@ -40,17 +40,6 @@ def assert_tally_is_exact(app):
         for slug in ("congress", "xi", "unhcr"):
             for status in STATUSES:
                 assert tally(slug, (status,)).values == counted_by_hand(slug, status), (slug, status)
-
-
-def add(app, **values):
-    with app.app_context():
-        email = values.get("email")
-        signature = Signature(**{"campaign": "xi", "identity_key": email_key(email or values["first_name"]),
-                                 "last_name": "Lee", "email_key": email_key(email) if email else None,
-                                 "locale": "ko", "country": "KR", **values})
-        db.session.add(signature)
-        db.session.commit()
-        return signature.id
 
 
 def test_the_tally_follows_every_kind_of_write(app, client):

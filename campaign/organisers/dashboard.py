@@ -105,7 +105,8 @@ def counted_tally(definition, days_from=None):
 def pending_count(definition):
     """Signatures waiting for their address to be confirmed, or organisations for approval."""
     if definition.signers == "organisations":
-        return _organisation_tally(definition.slug, ORGANISATION_PENDING).total
+        return db.session.execute(select(func.count()).select_from(Organisation).where(
+            Organisation.campaign == definition.slug, Organisation.status == ORGANISATION_PENDING)).scalar_one()
     return tally(definition.slug, (SIGNATURE_PENDING,)).total
 
 
