@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from campaign.extensions import db
 from campaign.models import (SIGNATURE_COUNTED, SIGNATURE_HIDDEN, SIGNATURE_PENDING, Signature,
@@ -142,3 +142,18 @@ def test_concurrent_signers_and_a_bulk_hide_neither_deadlock_nor_lose_a_count(ap
     with app.app_context():
         assert sum(tally("xi", (status,)).total for status in STATUSES) == signers * per_signer
         assert db.session.execute(select(func.min(SignatureTally.count))).scalar_one() > 0
+
+
+def test_emptying_the_signature_table_at_once_empties_the_tally(app, client):
+    """TRUNCATE (an operator clearing a test campaign, a restore script) fires no row trigger; the
+    tally must not go on counting signatures that are gone. SQLite has no TRUNCATE: its DELETE
+    without WHERE runs the row triggers (the other test covers it)."""
+    sign(client, "xi")
+    sign(client, "unhcr")
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("TRUNCATE is PostgreSQL's; SQLite's DELETE FROM signature is covered above")
+        db.session.execute(text("TRUNCATE signature CASCADE"))
+        db.session.commit()
+        assert db.session.execute(select(func.count()).select_from(SignatureTally)).scalar_one() == 0
+    assert_tally_is_exact(app)
