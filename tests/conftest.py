@@ -16,9 +16,46 @@ from campaign.extensions import db, limiter
 from campaign.translate import compile_catalogs, configured_languages, translations_dir
 
 IN_CI = os.environ.get("CI") == "true"
+# Under pytest-xdist (`-n 2`, as CI runs the suite) each worker process is "gw0", "gw1"...: it
+# gets a PostgreSQL database and a Redis database of its own, because every test empties the
+# tables and resets the rate limits when it ends.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Rate-limit storage for the suite: memory by default; CI's PostgreSQL run uses Redis.
 TEST_RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+
+
+def _worker_number():
+    return int(XDIST_WORKER.removeprefix("gw")) if XDIST_WORKER else None
+
+
+def _worker_redis(url):
+    """redis://host:port/0 -> /1 for worker gw0, /2 for gw1 (the database number is the path)."""
+    if _worker_number() is None or not url.startswith("redis"):
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) + 1 + _worker_number()}"
+
+
+def _worker_postgresql(url):
+    """<database>_gw0 beside the configured database, made on first use (the role needs CREATEDB)."""
+    if _worker_number() is None:
+        return url
+    import psycopg
+    from psycopg import sql
+
+    base, _, name = url.rpartition("/")
+    worker_name = f"{name}_{XDIST_WORKER}"
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+            if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (worker_name,)).fetchone() is None:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(worker_name)))
+    except psycopg.OperationalError:
+        pass  # unreachable: migrated_database says so (a skip locally, a failure in CI)
+    return f"{base}/{worker_name}"
+
+
+TEST_RATELIMIT_STORAGE_URI = _worker_redis(TEST_RATELIMIT_STORAGE_URI)
 TABLES = ("packet_build_file", "packet_build", "delivery", "campaign_update_text", "campaign_update",
           "outbox", "consent", "signature", "paper_batch", "organisation", "campaign_media",
           "signature_counter", "signature_tally",
@@ -34,7 +71,7 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
+        return _worker_postgresql(TEST_DATABASE_URL)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
