@@ -25,7 +25,7 @@ def upgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
     op.execute("""
-    CREATE FUNCTION signature_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION signature_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM signature_tally;
         RETURN NULL;
