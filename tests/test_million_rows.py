@@ -132,6 +132,9 @@ def test_page_links_read_from_the_page_edge_and_show_what_page_numbers_show(app,
     listing = "/en/organisers/xi/signatures/"
     by_number = [names_listed(browser.get(f"{listing}?page={page}").get_data(as_text=True)) for page in (1, 2, 3, 4)]
     assert [len(names) for names in by_number] == [2, 2, 2, 1]
+    # A typed page number finds its first row by skipping ids alone: the same rows, newest first.
+    assert [re.search(r"Signer(\d)", name).group(1) for name in sum(by_number, [])] == list("6543210")
+    assert names_listed(browser.get(f"{listing}?page=5").get_data(as_text=True)) == []
 
     def follow(html, label):
         links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">(Newer|Older)</a>', html))
