@@ -6,9 +6,11 @@ counter and the outbox row. The statement runs on its own connection in autocomm
 database sees one statement and no BEGIN or COMMIT: it is atomic by itself, and
 `synchronous_commit` still makes the server wait for the disk before it answers. Its text is
 the same for every campaign and signer, so psycopg has the server prepare it once per
-connection (after its prepare_threshold uses) and then sends only the parameters. psycopg still
-parses the text's placeholders on every call: it caches that only for statements under 4,096
-characters, and this one is longer (bench/README.md: about a sixth of the POST's CPU).
+connection (after its prepare_threshold uses) and then sends only the parameters. It goes to
+psycopg with PostgreSQL's own placeholders ($1, $2 ...) through a RawCursor, which sends the
+text as it is: with named ones psycopg parsed the text on every call, because it caches that
+only for statements under 4,096 characters and this one is longer (bench/README.md: about a
+sixth of the POST's CPU).
 
 Both emails a submission may get (a confirmation, "you have already signed") are composed
 before the statement from per-process renderings (mail/compose.py compose_shared), and the
@@ -21,9 +23,10 @@ trips (BEGIN, seven statements, COMMIT) and seven SQLAlchemy compilations; this 
 first signature does in Python, so timing tells a stranger nothing (bench/signing_oracle.py).
 """
 import json
+import re
 
+import psycopg
 from flask import current_app
-from sqlalchemy import text
 
 from ..extensions import db
 from ..mail.compose import from_header, in_language
@@ -43,7 +46,7 @@ _REPLACED = ",\n        ".join(
 # The resend window is open when the row's last email is older than :earliest (or there was
 # none) and this submission has an address to write to: only then does a row take the new
 # reference and email time, and only then is an email queued (may_email).
-STATEMENT = text(" ".join(f"""
+NAMED_STATEMENT = " ".join(f"""
 WITH settings AS (
     SELECT closed, deadline FROM campaign_settings WHERE campaign = :campaign
 ), open_campaign AS (
@@ -95,7 +98,13 @@ WITH settings AS (
          AS email(kind, subject, body_text, body_html) ON email.kind = email_kind.kind
 )
 SELECT is_new FROM upserted
-""".split()))  # one line: the statement as the server logs and pg_stat_statements show it
+""".split())  # one line: the statement as the server logs and pg_stat_statements show it
+
+# :name -> $n, by SQLAlchemy's own rule for text() (so a cast such as ::timestamp is left alone);
+# a name used twice is the same $n, as psycopg would have made it.
+_NAMED = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+PARAMETER_NAMES = list(dict.fromkeys(_NAMED.findall(NAMED_STATEMENT)))
+STATEMENT = _NAMED.sub(lambda match: f"${PARAMETER_NAMES.index(match.group(1)) + 1}", NAMED_STATEMENT)
 
 
 def record_in_one_statement(submission):
@@ -126,7 +135,13 @@ def record_in_one_statement(submission):
     # back to the pool first, so that a request never holds two: the pool is sized for one per thread.
     db.session.close()
     with db.engine.connect() as connection:
-        row = connection.execution_options(isolation_level="AUTOCOMMIT").execute(STATEMENT, parameters).first()
+        driver = connection.connection.driver_connection
+        driver.cursor_factory = psycopg.RawCursor  # this statement only: SQLAlchemy's own use named ones
+        try:
+            row = connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                STATEMENT, tuple(parameters[name] for name in PARAMETER_NAMES)).first()
+        finally:
+            driver.cursor_factory = psycopg.Cursor
     if row is None:
         raise CampaignClosed()
     return row.is_new
