@@ -19,13 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import icu
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, numbers
 from babel.core import get_global
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Domain, get_locale, gettext
+from flask_babel import Domain, format_decimal, get_locale, gettext
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .translation_rules import literal_text, message_problems
@@ -119,6 +119,35 @@ def current_language():
 
 def current_locale():
     return Locale.parse(babel_name(current_language()))
+
+
+@lru_cache(maxsize=None)
+def _group_symbol_every_three_digits(locale_name):
+    """The locale's group separator if it writes every whole number in groups of three digits
+    (1,234,567 in en, ko and zh), else None: India's 12,34,567, Spain's 1000 but 10.000, Swiss
+    German's unseparated 1234567. Checked against babel itself on numbers that tell them apart."""
+    locale = Locale.parse(locale_name)
+    pattern = locale.decimal_formats.get(None)
+    if pattern is None or tuple(pattern.grouping) != (3, 3):
+        return None
+    group = numbers.get_group_symbol(locale)
+    probes = (0, 999, 1000, 10000, 100000, 1234567)
+    if any(f"{value:,}".replace(",", group) != numbers.format_decimal(value, locale=locale) for value in probes):
+        return None
+    return group
+
+
+def format_count(value):
+    """A number as the page's language writes it: babel's format_decimal. That costs about 15 µs a
+    call, and a congress dashboard writes 700 counts (every district and state) at a million
+    signatures: a quarter of the page. A whole number >= 0 in a language that groups by three
+    digits is the same string from Python's own formatting (tests/test_i18n.py compares them)."""
+    locale = get_locale()
+    if type(value) is int and value >= 0 and locale is not None:
+        group = _group_symbol_every_three_digits(str(locale))
+        if group is not None:
+            return f"{value:,}".replace(",", group)
+    return format_decimal(value)
 
 
 def native_name(tag):

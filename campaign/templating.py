@@ -1,6 +1,6 @@
 """What every template can use: the page's language, its alternates, and locale-aware formatting."""
 from flask import request, url_for
-from flask_babel import format_date, format_decimal, get_translations
+from flask_babel import format_date, get_translations
 
 from . import i18n
 from .extensions import babel as babel_extension
@@ -74,7 +74,7 @@ def register_template_helpers(app):
             "sentence_gap": "" if lang.startswith("zh") else " ",
         }
 
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["number"] = i18n.format_count
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")
     app.jinja_env.filters["paragraphs"] = paragraphs
 

@@ -6,7 +6,7 @@ import pytest
 from babel.support import Translations
 
 from campaign.config import DefaultConfig
-from campaign.i18n import native_name
+from campaign.i18n import babel_name, format_count, native_name
 from campaign.translate import translations_dir
 from conftest import confirm_pending, sign
 
@@ -151,3 +151,16 @@ def test_dates_and_numbers_are_formatted_per_locale(make_app, lang, formatted_de
     assert formatted_deadline in html
     unhcr = client.get(f"/{lang}/unhcr/").get_data(as_text=True)
     assert prisoners in unhcr  # round numbers as each language writes them (2만~20만 명)
+
+
+@pytest.mark.parametrize("locale", [*(babel_name(tag) for tag in LANGS), "hi", "fr", "de_CH", "es"])
+def test_counts_are_written_exactly_as_babel_writes_them(app, locale):
+    """The `number` filter writes whole numbers with Python's own grouping where the language
+    groups by three digits (a dashboard writes hundreds of counts); it must give babel's string,
+    and babel's own where the language groups otherwise (India: 12,34,567; Spain: 1000 but
+    10.000)."""
+    from flask_babel import force_locale, format_decimal
+
+    with app.test_request_context(), force_locale(locale):
+        for value in (0, 7, 999, 1000, 12345, 999999, 1234567, 10**12, -5, 2.5):
+            assert format_count(value) == format_decimal(value), (locale, value)
