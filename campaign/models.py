@@ -179,10 +179,10 @@ class SignatureTally(db.Model):
     country, region, district, locale, withheld): the dashboard and results read these rows,
     not the signature table.
 
-    Database triggers keep it (migration 0018 has them and says how; 0019 empties it on a TRUNCATE),
-    so every write to `signature` moves it in the same transaction; the app never writes it. A row counts the
-    signatures of its key whose id % 8 is its shard (always 0 on SQLite); a row at zero is
-    deleted. Read the sum over shards (petitions/tally.py).
+    Database triggers keep it (migration 0018 has them and says how; 0019 empties it on a
+    TRUNCATE), so every write to `signature` moves it in the same transaction; the app never
+    writes it. A row counts the signatures of its key whose id % 8 is its shard (always 0 on
+    SQLite); a row at zero is deleted. Read the sum over shards (petitions/tally.py).
     """
 
     __tablename__ = "signature_tally"
