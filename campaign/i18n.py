@@ -139,8 +139,8 @@ def _group_symbol_every_three_digits(locale_name):
 
 def format_count(value):
     """A number as the page's language writes it: babel's format_decimal. That costs about 8 µs a
-    call, and a congress dashboard writes 700 counts (every district and state) at a million
-    signatures. A whole number >= 0 in a language that groups by three digits is the same string
+    call, and a congress dashboard writes over 300 counts (every district and state) at a
+    million signatures. A whole number >= 0 in a language that groups by three digits is the same string
     from Python's own formatting, in 3 µs (tests/test_languages.py compares the two)."""
     locale = get_locale()
     if type(value) is int and value >= 0 and locale is not None:
