@@ -91,6 +91,17 @@ def serve(app_module, env, log_name, workdir):
     return server
 
 
+def site_settings(redis_url):
+    """The production settings the benchmarks serve the site with (DATABASE_URL is added per run)."""
+    return {"CAMPAIGN_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_STORAGE_URI": redis_url,
+            "SITE_URL": "https://petitions.example.org", "HSTS_SECONDS": "31536000",
+            "MAIL_ALLOW_PLAINTEXT": "true",  # no email is sent by the benchmark
+            # Many signers behind one test client: the proxy count makes X-Forwarded-For the client.
+            "PROXY_FIX": "1", "SIGN_RATE_LIMIT": "1000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000 per minute",
+            # wrk speaks plain HTTP: the cookies must come back without TLS.
+            "SESSION_COOKIE_SECURE": "0"}
+
+
 def migrate(database_url):
     subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
                    env={**os.environ, "DATABASE_URL": database_url}, check=True, capture_output=True)
@@ -207,13 +218,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
     os.chmod(workdir, 0o755)
     redis = Redis(free_port()).start()
-    common = {"CAMPAIGN_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_STORAGE_URI": redis.url,
-              "SITE_URL": "https://petitions.example.org", "HSTS_SECONDS": "31536000",
-              "MAIL_ALLOW_PLAINTEXT": "true",  # no email is sent by the benchmark
-              # Many signers behind one test client: the proxy count makes X-Forwarded-For the client.
-              "PROXY_FIX": "1", "SIGN_RATE_LIMIT": "1000 per minute", "SIGN_RATE_LIMIT_ALL_CAMPAIGNS": "1000 per minute",
-              # wrk speaks plain HTTP: the cookies must come back without TLS.
-              "SESSION_COOKIE_SECURE": "0"}
+    common = site_settings(redis.url)
     table = []
     postgres = None
     try:
