@@ -161,6 +161,11 @@ def test_counts_are_written_exactly_as_babel_writes_them(app, locale):
     10.000)."""
     from flask_babel import force_locale, format_decimal
 
+    from campaign.i18n import _group_symbol_every_three_digits
+
     with app.test_request_context(), force_locale(locale):
         for value in (0, 7, 999, 1000, 12345, 999999, 1234567, 10**12, -5, 2.5):
             assert format_count(value) == format_decimal(value), (locale, value)
+    # The site's own languages take the quick way; India's and Swiss German's grouping do not.
+    quick = _group_symbol_every_three_digits(locale) is not None
+    assert quick == (locale not in ("hi", "de_CH")), locale
