@@ -19,7 +19,7 @@ BATCH = 2000
 def totals_by(slug, dimension):
     """{value of the tally's `dimension` ("country", "region", "district"): signatures in the
     totals}, with None for those without one."""
-    counted = tally(slug, SIGNATURES_IN_COUNT)
+    counted = tally(slug, SIGNATURES_IN_COUNT, dimensions=(dimension,))
     totals = dict(counted.of(dimension))
     if counted.without(dimension):
         totals[None] = counted.without(dimension)

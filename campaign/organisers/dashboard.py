@@ -107,7 +107,7 @@ def pending_count(definition):
     if definition.signers == "organisations":
         return db.session.execute(select(func.count()).select_from(Organisation).where(
             Organisation.campaign == definition.slug, Organisation.status == ORGANISATION_PENDING)).scalar_one()
-    return tally(definition.slug, (SIGNATURE_PENDING,)).total
+    return tally(definition.slug, (SIGNATURE_PENDING,), dimensions=()).total
 
 
 def signatures_by_day(counted, today=None):

@@ -44,9 +44,10 @@ def place_counts(definition, statuses=SIGNATURES_IN_COUNT):
 
 def count_places(definition, statuses=SIGNATURES_IN_COUNT):
     """From the running tally: by state and district where the campaign counts by district, else by country."""
-    counted = tally(definition.slug, statuses)
+    by_district = definition.results_by == "district"
+    counted = tally(definition.slug, statuses, dimensions=("region", "district") if by_district else ("country",))
     counted_at = datetime.now(timezone.utc).replace(microsecond=0)
-    if definition.results_by == "district":
+    if by_district:
         return PlaceCounts(total=counted.total, states=counted.of("region"), districts=counted.of("district"),
                            without_place=counted.without("region"), counted_at=counted_at)
     return PlaceCounts(total=counted.total, countries=counted.of("country"), without_place=counted.without("country"),

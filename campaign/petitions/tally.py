@@ -41,12 +41,16 @@ class Tally:
         return sorted(rows, key=lambda row: (-row[1], row[0] or ""))
 
 
-def tally(slug, statuses, days_from: date | None = None):
-    """The campaign's tally for `statuses`; days before `days_from` are left out of "day"."""
+def tally(slug, statuses, days_from: date | None = None, dimensions=None):
+    """The campaign's tally for `statuses`; days before `days_from` are left out of "day".
+    `dimensions` (besides "locale", which gives the total) reads only those: "day" is most of a
+    campaign's rows (a value a day, in up to eight shards), and only the dashboard shows it."""
     number = func.sum(SignatureTally.count)
     query = (select(SignatureTally.dimension, SignatureTally.value, number)
              .where(SignatureTally.campaign == slug, SignatureTally.status.in_(statuses))
              .group_by(SignatureTally.dimension, SignatureTally.value).having(number != 0))
+    if dimensions is not None:
+        query = query.where(SignatureTally.dimension.in_({"locale", *dimensions}))
     if days_from is not None:
         query = query.where(or_(SignatureTally.dimension != "day", SignatureTally.value >= days_from.isoformat()))
     rows = db.session.execute(query).all()
