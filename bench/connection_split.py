@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run  # noqa: E402  (bench/run.py: serve, wrk, migrate, the settings)
+import run  # noqa: E402  (bench/run.py: serve, wrk, sign, migrate, the settings)
 from localservices import Postgres, Redis, free_port  # noqa: E402
 
 
@@ -60,9 +60,7 @@ def main():
                     seen = {}
                     look = threading.Timer(4, lambda: seen.update(split=connections_per_process(site.port)))
                     look.start()
-                    signing = run.wrk(base + "/en/unhcr/", options.seconds, threads=run.SIGNERS,
-                                      connections=run.SIGNERS, script=run.ROOT / "bench" / "sign.lua",
-                                      script_args=["/en/unhcr/", f"split{number}x{len(arguments)}"])
+                    signing = run.sign(base, options.seconds, f"split{number}x{len(arguments)}")
                     look.join()
                     page = run.wrk(base + "/en/congress/", options.seconds)
                 finally:

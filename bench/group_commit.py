@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run  # noqa: E402  (bench/run.py: serve, wrk, migrate, the settings)
+import run  # noqa: E402  (bench/run.py: serve, wrk, sign, migrate, the settings)
 from localservices import Postgres, Redis, free_port  # noqa: E402
 
 
@@ -45,9 +45,7 @@ def main():
             for delay in (0, options.delay):
                 postgres.psql(f"ALTER SYSTEM SET commit_delay = {delay}")
                 postgres.psql("SELECT pg_reload_conf()")
-                figures = run.wrk(base + "/en/unhcr/", options.seconds, threads=run.SIGNERS,
-                                  connections=run.SIGNERS, script=run.ROOT / "bench" / "sign.lua",
-                                  script_args=["/en/unhcr/", f"groupcommit{number}x{delay}"])
+                figures = run.sign(base, options.seconds, f"groupcommit{number}x{delay}")
                 print(f"| {number + 1} | {delay} | {figures['thanks'] / options.seconds:.0f} | "
                       f"{figures['p50']:.1f} | {figures['p99']:.1f} |", flush=True)
     finally:

@@ -91,6 +91,13 @@ def serve(app_module, env, log_name, workdir):
     return server
 
 
+def sign(base, seconds, tag):
+    """SIGNERS signers at once for `seconds` through bench/sign.lua (GET the form, POST it), each
+    with a new email under `tag` (a tag used before would make them repeats)."""
+    return wrk(base + "/en/unhcr/", seconds, threads=SIGNERS, connections=SIGNERS,
+               script=ROOT / "bench" / "sign.lua", script_args=["/en/unhcr/", tag])
+
+
 def site_settings(redis_url):
     """The production settings the benchmarks serve the site with (DATABASE_URL is added per run)."""
     return {"CAMPAIGN_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_STORAGE_URI": redis_url,
@@ -166,8 +173,7 @@ def measure_site(kind, target, url, env, workdir, seconds, label, reference=None
             figures = {**wrk(base + path, seconds), "reference_rps": reference_rps}
             results.append((f"{kind}, {label}", name, figures, figures["rps"] / reference_rps))
         before = row_count(kind, target)
-        figures = wrk(base + "/en/unhcr/", seconds, threads=SIGNERS, connections=SIGNERS,
-                      script=ROOT / "bench" / "sign.lua", script_args=["/en/unhcr/", f"{kind}{label}".replace(" ", "").replace(",", "")])
+        figures = sign(base, seconds, f"{kind}{label}".replace(" ", "").replace(",", ""))
         new_rows = row_count(kind, target) - before
         figures["signatures_per_s"] = figures["thanks"] / seconds
         # Accepted (303) but not stored. More rows than 303s is not a gain: requests still in
@@ -199,7 +205,8 @@ def page_rows(kind, label, results):
             continue
         is_sign_page = "count.json" not in name
         rows.append((f"{name}, {kind}{label}", f"{figures['rps']:.0f} req/s = {ratio:.0%} of hello world "
-                     f"({figures['reference_rps']:.0f} req/s just before), p99 {figures['p99']:.1f} ms", "≥ 50 % of hello world" if is_sign_page else "",
+                     f"({figures['reference_rps']:.0f} req/s just before), p99 {figures['p99']:.1f} ms",
+                     "≥ 50 % of hello world" if is_sign_page else "",
                      ratio >= GOALS["page"] if is_sign_page else None))
     return rows
 
@@ -230,13 +237,14 @@ def main():
     try:
         # The reference stays up (idle while the site is measured) to be measured again before each page.
         reference_server = serve("bench.hello:app", common, "hello.log", workdir)
-        wrk(f"http://127.0.0.1:{reference_server.port}/", 2)  # warm-up, as for the site
-        reference = wrk(f"http://127.0.0.1:{reference_server.port}/", options.seconds)
+        reference_url = f"http://127.0.0.1:{reference_server.port}/"
+        wrk(reference_url, 2)  # warm-up, as for the site
+        reference = wrk(reference_url, options.seconds)
         table.append(("hello world (reference)", f"{reference['rps']:.0f} req/s, p99 {reference['p99']:.1f} ms", "",
                       None))
 
         def hello_world_rps():
-            return wrk(f"http://127.0.0.1:{reference_server.port}/", options.seconds)["rps"]
+            return wrk(reference_url, options.seconds)["rps"]
 
         for kind in ("postgresql", "sqlite"):
             if kind == "postgresql":
