@@ -10,8 +10,8 @@ deploy/nginx/campaign.conf) can therefore all land on one of the two processes, 
 serves every request while the other idles. This serves the site as bench/run.py does, on
 PostgreSQL, with gunicorn's defaults and then with `--worker-connections CAP` (a process
 accepts no more than CAP connections, so 32 split 16/16), and prints for each: signatures/s
-(32 signers), the sign page's req/s, and how many connections each process held 4 s into the
-signing.
+(32 signers), the sign page's req/s, and how many connections each process held halfway
+through the signing.
 """
 import argparse
 import os
@@ -58,7 +58,7 @@ def main():
                     base = f"http://127.0.0.1:{site.port}"
                     run.wrk(base + "/en/unhcr/", 2)  # warm every worker
                     seen = {}
-                    look = threading.Timer(4, lambda: seen.update(split=connections_per_process(site.port)))
+                    look = threading.Timer(options.seconds / 2, lambda: seen.update(split=connections_per_process(site.port)))
                     look.start()
                     signing = run.sign(base, options.seconds, f"split{number}x{len(arguments)}")
                     look.join()
