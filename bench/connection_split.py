@@ -11,7 +11,8 @@ serves every request while the other idles. This serves the site as bench/run.py
 PostgreSQL, with gunicorn's defaults and then with `--worker-connections CAP` (a process
 accepts no more than CAP connections, so 32 split 16/16), and prints for each: signatures/s
 (32 signers), the sign page's req/s, and how many connections each process held halfway
-through the signing.
+through the signing. bench/run.py serves with that cap (run.connection_share()); this shows
+what it changes.
 """
 import argparse
 import os
@@ -40,7 +41,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--cap", type=int, default=16, help="--worker-connections to compare with the default")
+    parser.add_argument("--cap", type=int, default=run.connection_share(),
+                        help="--worker-connections to compare with the default")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="campaign-connection-split-"))
     os.chmod(workdir, 0o755)

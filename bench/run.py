@@ -73,12 +73,30 @@ def wrk(url, seconds, threads=2, connections=WRK_CONNECTIONS, script=None, scrip
 SERVER = {"workers": os.cpu_count(), "threads": 8, "worker_class": "gthread"}  # gunicorn.conf.py's defaults
 
 
+def connection_share():
+    """gunicorn's `--worker-connections` for the measured servers: wrk's connections split evenly
+    over the processes.
+
+    gunicorn's processes share one listening socket, and a keep-alive connection stays with the
+    process that accepted it, so wrk's 32 connections can all land on one process, whose GIL then
+    serves everything while the other idles (bench/connection_split.py). In production nginx
+    balances each request, not each connection, over one single-process gunicorn per core (README
+    "Scale out"), so every process gets its share. Capping each process at its share of wrk's
+    connections gives the benchmark that split, for the reference and the site alike. The cap
+    suits a load generator with a known number of connections only: browsers, or nginx under a
+    burst, open more than any cap, and the rest would wait in the backlog."""
+    return -(-max(WRK_CONNECTIONS, SIGNERS) // SERVER["workers"])
+
+
 def serve(app_module, env, log_name, workdir):
     """The site or the reference, under the production gunicorn settings (gunicorn.conf.py),
-    with the worker model chosen on the command line; ready when a worker answers."""
+    with the worker model chosen on the command line, each process taking its share of wrk's
+    connections (unless `env` sets GUNICORN_CMD_ARGS itself); ready when a worker answers."""
     log = open(workdir / log_name, "w")
-    server = Gunicorn(free_port(), {**env, "GUNICORN_WORKER_CLASS": SERVER["worker_class"]},
-                      workers=SERVER["workers"], threads=SERVER["threads"], log=log, app=app_module).start()
+    settings = {"GUNICORN_CMD_ARGS": f"--worker-connections {connection_share()}", **env,
+                "GUNICORN_WORKER_CLASS": SERVER["worker_class"]}
+    server = Gunicorn(free_port(), settings, workers=SERVER["workers"], threads=SERVER["threads"], log=log,
+                      app=app_module).start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -302,7 +320,7 @@ def main():
 
     print(f"\n{started}; {os.cpu_count()} cores, load {load:.1f} at the start; wrk {WRK_CONNECTIONS} connections "
           f"for pages, {SIGNERS} signers; {options.seconds} s per line; gunicorn {SERVER['worker_class']}, "
-          f"{SERVER['workers']} workers x {SERVER['threads']} threads\n")
+          f"{SERVER['workers']} workers x {SERVER['threads']} threads, {connection_share()} connections each\n")
     print("| measure | result | goal | met |")
     print("| --- | --- | --- | --- |")
     for name, result, goal, met in table:

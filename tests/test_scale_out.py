@@ -76,8 +76,8 @@ def nginx_configuration(directory, upstreams, http_port, https_port, certificate
     locations = replace_exactly((DEPLOY / "campaign-locations.conf").read_text(), "/srv/campaign/", f"{ROOT}/")
     (directory / "campaign-locations.conf").write_text(locations)
     site = (DEPLOY / "campaign.conf").read_text()
-    site, removed = re.subn(r"^ *server 10\.0\.0\.\d+:8000;\n", "", site, flags=re.MULTILINE)
-    assert removed == 2, "deploy/nginx/campaign.conf should list its two example app hosts"
+    site, removed = re.subn(r"^ *server 10\.0\.0\.\d+:800\d;\n", "", site, flags=re.MULTILINE)
+    assert removed == 4, "deploy/nginx/campaign.conf should list its two example app hosts, two instances each"
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in upstreams)
     site = replace_exactly(site, "upstream campaign_app {\n", "upstream campaign_app {\n" + servers)
     site = replace_exactly(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
@@ -388,6 +388,25 @@ def test_one_rate_limit_for_both_processes_keyed_by_the_address_nginx_saw(site):
     assert len(posts) == 6
     assert {tuple(line[3:]) for line in posts} == {("127.0.0.50", "https", "-", "-"),
                                                    ("127.0.0.51", "https", "-", "-")}
+
+
+def test_nginx_spreads_the_requests_of_one_kept_alive_connection_over_the_processes(site):
+    """The layout's point (gunicorn.conf.py, README "Scale out"): nginx balances requests, not
+    connections. A visitor's one kept-alive connection, carried on nginx's kept-alive connections
+    to the app, still reaches every process in turn; nothing pins a visitor or a connection to
+    one process, which would leave the other cores idle."""
+    connection = http.client.HTTPSConnection("127.0.0.1", site.https_port, context=site.tls, timeout=15)
+    served_by = []
+    try:
+        for _ in range(10):
+            connection.request("GET", f"/en/{SLUG}/count.json")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and not response.will_close
+            served_by.append(response.headers.get(SERVED_BY))
+    finally:
+        connection.close()
+    assert sorted(served_by) == sorted(site.upstreams * 5), served_by
 
 
 def test_nginx_serves_static_files_redirects_to_https_and_leaves_pages_to_the_app(site):
