@@ -14,17 +14,24 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 # which then serves everything on one core while the others idle (bench/connection_split.py: the
 # sign page at 1,300 req/s instead of 3,000). nginx balances each request over separate instances.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-# One gthread process per core with 8 threads, measured with bench/run.py on 2 cores (2026-12-05,
-# signing on PostgreSQL, 32 signers): 2 x 8 signed 273/s and served the sign page at 3,708/s;
-# 3 x 6 260/s and 3,245/s; 4 x 4 239/s and 2,817/s; sync, 6 processes, 253/s and 2,257/s.
+# One gthread process per core, measured with bench/run.py on 2 cores (2026-12-05, signing on
+# PostgreSQL, 32 signers): 2 x 8 signed 273/s and served the sign page at 3,708/s; 3 x 6 260/s and
+# 3,245/s; 4 x 4 239/s and 2,817/s; sync, 6 processes, 253/s and 2,257/s. Then 4 threads against
+# 8, two processes, wrk's connections split evenly (bench/README.md): the same signatures/s
+# (340/325 against 337/323) and sign page req/s (4,132/4,114 against 4,066/4,187), with a lower
+# p99, 94-102 ms against 114-120 ms signing and 28 ms against 57-61 ms for the page. Every
+# thread past those the CPU can keep busy only queues in the GIL.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", 8))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A worker killed or stuck is replaced; requests it held are lost before any commit, never after.
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 20000
-max_requests_jitter = 2000
+# A process is replaced after this many requests, in case anything grows; a new one takes 1.2 s
+# of CPU to start and begins with cold caches. At 20,000 a process serving the sign page to a
+# crowd (3,000 req/s) was replaced every 7 s, and the p99 of bench/run.py rose from 55 ms to 1 s.
+max_requests = 200000
+max_requests_jitter = 20000
 accesslog = os.environ.get("ACCESS_LOG")  # unset: no access log (it would hold addresses)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

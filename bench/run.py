@@ -70,7 +70,7 @@ def wrk(url, seconds, threads=2, connections=WRK_CONNECTIONS, script=None, scrip
     return parse_wrk(result.stdout)
 
 
-SERVER = {"workers": os.cpu_count(), "threads": 8, "worker_class": "gthread"}  # gunicorn.conf.py's defaults
+SERVER = {"workers": os.cpu_count(), "threads": 4, "worker_class": "gthread"}  # gunicorn.conf.py's defaults
 
 
 def connection_share():

@@ -62,12 +62,20 @@ def remember_language(response):
     """A visitor who picks a language keeps it when they come back to `/`."""
     lang = g.get("lang")
     cookie = current_app.config["LANGUAGE_COOKIE"]
-    # Only on private pages: a Set-Cookie would keep proxies from caching the public ones.
-    if lang and response.mimetype == "text/html" and response.status_code < 400 \
-            and not response.cache_control.public and request.cookies.get(cookie) != lang:
+    # Only on private pages: a Set-Cookie would keep proxies from caching the public ones. The
+    # headers are read as strings: werkzeug's mimetype and cache_control parse them on each use,
+    # a measurable part of serving the sign page to a crowd.
+    if lang and response.status_code < 400 and request.cookies.get(cookie) != lang \
+            and response.headers.get("Content-Type", "").startswith("text/html") \
+            and not _is_public(response.headers.get("Cache-Control", "")):
         response.set_cookie(cookie, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])  # on in production
     return response
+
+
+def _is_public(cache_control):
+    """Whether a Cache-Control header lets shared caches keep the response."""
+    return any(directive.strip().lower() == "public" for directive in cache_control.split(","))
 
 
 def render_error(template, status, headers=None):

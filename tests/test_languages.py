@@ -64,6 +64,24 @@ def test_choosing_a_language_is_remembered_for_root(client):
     assert client.get("/", headers={"Accept-Language": "ko"}).headers["Location"] == "/zh-Hant/"
 
 
+def test_the_language_cookie_is_set_on_private_pages_only(app, client):
+    """site.remember_language reads the response's headers as strings; a Set-Cookie on a public
+    page would keep proxies from caching it, and a JSON or error answer chooses no language."""
+    name = app.config["LANGUAGE_COOKIE"]
+
+    def language_cookies(response):
+        return [value for value in response.headers.getlist("Set-Cookie") if value.startswith(f"{name}=")]
+
+    sign_page = client.get("/ko/xi/")
+    assert "private" in sign_page.headers["Cache-Control"]
+    assert [value.split(";")[0] for value in language_cookies(sign_page)] == [f"{name}=ko"]
+    for url in ("/zh-Hans/xi/thanks", "/zh-Hans/xi/count.json", "/zh-Hans/no-such-campaign/"):
+        response = client.get(url)
+        assert response.status_code in (200, 404)
+        assert language_cookies(response) == [], url
+    assert client.get("/", headers={"Accept-Language": "en"}).headers["Location"] == "/ko/"
+
+
 @pytest.mark.parametrize("url", ["/fr/", "/fr/xi/", "/ZH-HANS/xi/", "/zh/xi/", "/en/nope/", "/ko/xi/thanks/extra"])
 def test_unknown_language_or_page_is_404(client, url):
     assert client.get(url).status_code == 404
