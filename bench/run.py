@@ -151,6 +151,7 @@ def load_rows(kind, target, rows):
             f" INSERT INTO signature_counter (campaign, shard, count) VALUES ('xi', 0, {rows})"
             f" ON CONFLICT (campaign, shard) DO UPDATE SET count = signature_counter.count + {rows};"
             " ANALYZE signature;"
+            " CHECKPOINT;"  # the load written out now, not during the signing measured next (million.py)
         )
         target.psql(sql)
     else:
