@@ -137,7 +137,9 @@ def test_where_a_confirmation_is_needed_the_page_says_check_your_email(client, s
 
 
 @pytest.mark.parametrize("slug, names", [
-    ("congress", ["mid-July", "your Representative and your two Senators", "by hand"]),
+    # A signer who answered "I'm not sure" has no Representative among the recipients.
+    ("congress", ["mid-July", "your Representative and your two Senators", "by hand",
+                  "to your two Senators only if you answered “I’m not sure”"]),
     ("xi", ["December 10, 2026", "International Human Rights Day", "embassies and consulates"]),
     ("unhcr", ["UN High Commissioner for Refugees"]),
 ])

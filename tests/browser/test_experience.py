@@ -95,8 +95,9 @@ def test_the_thanks_page_names_the_recipients_and_the_delivery(visit, live_serve
     expect(steps.get_by_role("heading")).to_have_text(catalog.p("heading", "What happens next"))
     expect(steps).to_contain_text(catalog._(
         "In mid-July, members of the %(kcc)s and the %(coalition)s deliver the letter by hand in Washington to your "
-        "Representative and your two Senators, with your name, city, state and congressional district (“name "
-        "withheld” instead of your name if you chose so).",
+        "Representative and your two Senators (to your two Senators only if you answered “I’m not sure” to the "
+        "district question), with your name, city, state and congressional district (“name withheld” instead of "
+        "your name if you chose so).",
         kcc=catalog.p("organisation", "Korean Church Coalition (KCC)"),
         coalition=catalog.p("organisation", "North Korea Freedom Coalition")))
     shoot(page, tag, screen, "thanks-congress", full_page=True)
