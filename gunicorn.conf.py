@@ -7,8 +7,9 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Behind nginx, run one instance per core with WEB_CONCURRENCY=1, each on a port of its own, and
-# list every port in nginx's upstream (README "Scale out"). gunicorn's processes share one
+# Behind nginx, run one single-process instance per core, each on a port of its own
+# (deploy/systemd/campaign@.service), and list every port in nginx's upstream (README "Scale
+# out"). gunicorn's processes share one
 # listening socket and a keep-alive connection stays with the process that accepted it, so
 # nginx's few kept-alive connections can all settle on one process of a multi-process instance,
 # which then serves everything on one core while the others idle (bench/connection_split.py: the
@@ -27,11 +28,14 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# A process is replaced after this many requests, in case anything grows; a new one takes 1.2 s
-# of CPU to start and begins with cold caches. At 20,000 a process serving the sign page to a
-# crowd (3,000 req/s) was replaced every 7 s, and the p99 of bench/run.py rose from 55 ms to 1 s.
-max_requests = 200000
-max_requests_jitter = 20000
+# No process is replaced after a number of requests. A new one takes 1.2 s of CPU to start and
+# begins with cold caches: at 20,000 requests, a process serving the sign page to a crowd (3,000
+# req/s) was replaced every 7 s, and the p99 of bench/run.py rose from 55 ms to 1 s. An instance
+# of one process (behind nginx) would also stop for those 1.2 s, and a POST nginx sent on a
+# kept-alive connection as it closed would be a 502. Nothing in the app grows without bound: its
+# caches are keyed by campaign, language or status, or have a maximum size. Should a leak ever
+# show, GUNICORN_CMD_ARGS="--max-requests N --max-requests-jitter M" brings the replacement back.
+max_requests = 0
 accesslog = os.environ.get("ACCESS_LOG")  # unset: no access log (it would hold addresses)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

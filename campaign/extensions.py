@@ -53,8 +53,10 @@ class ReadSkippingLimiter(Limiter):
     Every limited view takes a POST (signing, resending, signing in; tests/test_rate_limits.py
     checks that none answers a GET), and reading_is_never_limited below exempts GETs. But
     Flask-Limiter consults that filter only after it has found the view and named it: 30 µs of
-    the sign page's 230 in process (bench/README.md). Its hook before every request now returns
-    first for a read; the filter stays for its other callers (the decorators)."""
+    the 230 the sign page then took in process (bench/README.md). Its hook before every request
+    now returns first for a read; the filter stays for its other callers (the decorators). A
+    read therefore skips default and application limits too: the app configures none
+    (test_no_rate_limited_view_answers_a_get checks)."""
 
     def _check_request_limit(self, callable_name=None, in_middleware=True):
         if in_middleware and request.method in READS:
@@ -104,6 +106,7 @@ def configure_limiter(app):
 @limiter.request_filter
 def reading_is_never_limited():
     """Every limited view takes a POST (signing, resending, signing in; tests/test_rate_limits.py
-    checks that none answers a GET), so a GET skips the limiter's look-up of its limits: on the
-    sign page under a crowd that look-up cost a fifth of the page (bench/README.md)."""
+    checks that none answers a GET), so a GET is never limited. Flask-Limiter asks this filter
+    when a view's decorators check their limits; its hook before every request leaves a read
+    even earlier (ReadSkippingLimiter above)."""
     return request.method in READS

@@ -391,10 +391,12 @@ def test_one_rate_limit_for_both_processes_keyed_by_the_address_nginx_saw(site):
 
 
 def test_nginx_spreads_the_requests_of_one_kept_alive_connection_over_the_processes(site):
-    """The layout's point (gunicorn.conf.py, README "Scale out"): nginx balances requests, not
-    connections. A visitor's one kept-alive connection, carried on nginx's kept-alive connections
-    to the app, still reaches every process in turn; nothing pins a visitor or a connection to
-    one process, which would leave the other cores idle."""
+    """The layout relies on nginx balancing requests, not visitors or connections (README "Scale
+    out"): one single-process instance per core is only used if each request may go to any of
+    them. A visitor's one kept-alive connection, carried on nginx's kept-alive connections to the
+    app, reaches every instance in turn. Sticky balancing (ip_hash, hash $remote_addr) fails
+    this. What the layout avoids, gunicorn pinning connections to one process of a multi-process
+    instance, is gunicorn's behaviour and is measured by bench/connection_split.py, not here."""
     connection = http.client.HTTPSConnection("127.0.0.1", site.https_port, context=site.tls, timeout=15)
     served_by = []
     try:
