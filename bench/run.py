@@ -5,7 +5,8 @@
                                   [--worker-class gthread|sync] [--workers N] [--threads N]
 
 Everything runs on 127.0.0.1 and stops by itself. It measures, with wrk against gunicorn under
-the production settings (gunicorn.conf.py; the worker model can be changed to compare):
+the production settings (gunicorn.conf.py; the worker model can be changed to compare), each
+gunicorn process taking an even share of wrk's connections (connection_share() says why):
 - a hello-world Flask app served the same way: the reference;
 - the sign page (GET), and count.json, on PostgreSQL and SQLite, as a share of the reference;
 - signing on PostgreSQL and SQLite: 32 signers at once, each loading the page and posting the
