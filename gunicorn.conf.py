@@ -9,11 +9,11 @@ import os
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Behind nginx, run one single-process instance per core, each on a port of its own
 # (deploy/systemd/campaign@.service), and list every port in nginx's upstream (README "Scale
-# out"). gunicorn's processes share one
-# listening socket and a keep-alive connection stays with the process that accepted it, so
-# nginx's few kept-alive connections can all settle on one process of a multi-process instance,
-# which then serves everything on one core while the others idle (bench/connection_split.py: the
-# sign page at 1,300 req/s instead of 3,000). nginx balances each request over separate instances.
+# out"). gunicorn's processes share one listening socket and a keep-alive connection stays with
+# the process that accepted it, so nginx's few kept-alive connections can all settle on one
+# process of a multi-process instance, which then serves everything on one core while the others
+# idle (bench/connection_split.py: the sign page at 1,300 req/s instead of 3,000). nginx balances
+# each request over separate instances.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 # One gthread process per core, measured with bench/run.py on 2 cores (2026-12-05, signing on
 # PostgreSQL, 32 signers): 2 x 8 signed 273/s and served the sign page at 3,708/s; 3 x 6 260/s and
