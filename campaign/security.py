@@ -68,6 +68,8 @@ def register_security_headers(app):
                 ("Cross-Origin-Opener-Policy", "same-origin")]
     if hsts_seconds:
         defaults.append(("Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"))
+    # Lower-cased once here, not on every response: header names compare without case.
+    defaults = [(name, name.lower(), value) for name, value in defaults]
 
     @app.after_request
     def add_security_headers(response):
@@ -77,8 +79,8 @@ def register_security_headers(app):
         headers = response.headers
         present = {name.lower() for name, _value in headers.items()}
         framed = getattr(response, "allow_framing", False)
-        for name, value in defaults:
-            if name.lower() not in present and not (framed and name == "X-Frame-Options"):
+        for name, key, value in defaults:
+            if key not in present and not (framed and key == "x-frame-options"):
                 headers.add(name, value)
         return response
 
